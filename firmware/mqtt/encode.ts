@@ -1,0 +1,184 @@
+/**
+ * MQTT 3.1.1 packet encoder: Packet records to byte strings. Bytes are built
+ * with chr (String.fromCharCode) and `+` only; every encoder returns undefined when
+ * a field cannot be represented on the wire, and never throws.
+ */
+import { Connect, Packet, PacketType, QoS, Subscribe, Unsubscribe } from './packets';
+import { chr, encodeUtf8 } from './utf8';
+
+/** Largest value of the variable byte integer [MQTT 2.2.3]. */
+const MAX_REMAINING_LENGTH = 268435455;
+
+/** True when n is an integer in lo..hi. */
+function inRange(n: number, lo: number, hi: number): boolean {
+  return n >= lo && n <= hi && Math.floor(n) === n;
+}
+
+/** A packet identifier must be 1..65535 where one is present [MQTT-2.3.1-1]. */
+function validId(id: number): boolean {
+  return inRange(id, 1, 65535);
+}
+
+/** Two-byte big-endian integer [MQTT 1.5.2]; n must be 0..65535. */
+function u16(n: number): string {
+  return chr(Math.floor(n / 256)) + chr(n % 256);
+}
+
+/** Length-prefixed field [MQTT 1.5.3]; undefined when over 65535 bytes. */
+function field(bytes: string): string | undefined {
+  return bytes.length > 65535 ? undefined : u16(bytes.length) + bytes;
+}
+
+/** Fixed header for a body of `length` bytes; undefined when too long. */
+function fixedHeader(firstByte: number, length: number): string | undefined {
+  return length > MAX_REMAINING_LENGTH ? undefined : chr(firstByte) + encodeRemainingLength(length);
+}
+
+/** Fixed header + body, or undefined when the body is too long. */
+function frame(firstByte: number, body: string): string | undefined {
+  const header = fixedHeader(firstByte, body.length);
+  return header === undefined ? undefined : header + body;
+}
+
+/**
+ * Encodes the remaining length as a variable byte integer [MQTT 2.2.3]:
+ * 7 bits per byte, least significant first, bit 7 set on all but the last.
+ * `length` must be an integer in 0..268435455 (1 to 4 bytes result).
+ */
+export function encodeRemainingLength(length: number): string {
+  let out = '';
+  do {
+    const digit = length % 128;
+    length = Math.floor(length / 128);
+    out += chr(length > 0 ? digit + 128 : digit);
+  } while (length > 0);
+  return out;
+}
+
+/**
+ * Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: 4 bytes. PUBREL carries
+ * its mandatory fixed-header flags 0010 [MQTT-3.6.1-1]. `packetId` must be an
+ * integer in 1..65535 (encodePacket checks it; this hot-path helper does not).
+ */
+export function encodeAck(type: PacketType, packetId: number): string {
+  return chr(type * 16 + (type === PacketType.PUBREL ? 2 : 0)) + chr(2) + u16(packetId);
+}
+
+/**
+ * Encodes a PUBLISH [MQTT 3.3] without building a packet record: header,
+ * topic and packet identifier first, then the payload appended once.
+ * `payload` is a byte string; `packetId` is ignored for QoS 0 and must be
+ * 1..65535 otherwise. Undefined when qos is not 0..2, the id is out of range,
+ * the topic exceeds 65535 bytes or the packet exceeds the remaining length.
+ */
+export function encodePublish(
+  topic: string,
+  payload: string,
+  qos: QoS,
+  retain: boolean,
+  dup: boolean,
+  packetId: number,
+): string | undefined {
+  let head = field(encodeUtf8(topic));
+  if (head === undefined || !inRange(qos, 0, 2)) return undefined;
+  if (qos > 0) {
+    // The identifier is present only for QoS 1 and 2 [MQTT 3.3.2.2].
+    if (!validId(packetId)) return undefined;
+    head += u16(packetId);
+  }
+  const first = PacketType.PUBLISH * 16 + (dup ? 8 : 0) + qos * 2 + (retain ? 1 : 0);
+  const header = fixedHeader(first, head.length + payload.length);
+  return header === undefined ? undefined : header + head + payload;
+}
+
+/**
+ * Encodes CONNECT [MQTT 3.1] as protocol "MQTT" level 4. Undefined when a
+ * string is too long, keepAlive is not 0..65535, the will QoS is not 0..2, or
+ * a password is given without a user name [MQTT-3.1.2-22].
+ */
+function encodeConnect(p: Connect): string | undefined {
+  const will = p.will;
+  // Payload fields in the order of [MQTT 3.1.3]; flags per [MQTT 3.1.2.3].
+  const fields = [encodeUtf8(p.clientId)];
+  let flags = p.cleanSession ? 2 : 0;
+  if (will !== undefined) {
+    if (!inRange(will.qos, 0, 2)) return undefined;
+    flags += 4 + will.qos * 8 + (will.retain ? 32 : 0);
+    fields.push(encodeUtf8(will.topic), will.payload);
+  }
+  if (p.username !== undefined) {
+    flags += 128;
+    fields.push(encodeUtf8(p.username));
+  }
+  if (p.password !== undefined) {
+    if (p.username === undefined) return undefined;
+    flags += 64;
+    fields.push(p.password);
+  }
+  if (!inRange(p.keepAlive, 0, 65535)) return undefined;
+  let body = u16(4) + 'MQTT' + chr(4) + chr(flags) + u16(p.keepAlive);
+  for (let i = 0; i < fields.length; i++) {
+    const f = field(fields[i]);
+    if (f === undefined) return undefined;
+    body += f;
+  }
+  return frame(PacketType.CONNECT * 16, body);
+}
+
+/**
+ * Encodes SUBSCRIBE [MQTT 3.8] or UNSUBSCRIBE [MQTT 3.10]: packet identifier,
+ * then each length-prefixed filter, followed by its requested QoS byte for
+ * SUBSCRIBE. Both carry fixed-header flags 0010 [MQTT-3.8.1-1, MQTT-3.10.1-1].
+ */
+function encodeFilters(p: Subscribe | Unsubscribe): string | undefined {
+  if (!validId(p.packetId)) return undefined;
+  const filters = p.type === PacketType.SUBSCRIBE ? p.subscriptions : p.topics;
+  let body = u16(p.packetId);
+  for (let i = 0; i < filters.length; i++) {
+    const sub = filters[i];
+    const f = field(encodeUtf8(typeof sub === 'string' ? sub : sub.topic));
+    if (f === undefined) return undefined;
+    body += f;
+    if (typeof sub !== 'string') {
+      if (!inRange(sub.qos, 0, 2)) return undefined;
+      body += chr(sub.qos);
+    }
+  }
+  return frame(p.type * 16 + 2, body);
+}
+
+/**
+ * Encodes any of the 14 MQTT 3.1.1 control packets to a byte string.
+ * Returns undefined when a field cannot be encoded: a string over 65535
+ * bytes, a remaining length over 268435455, a QoS outside 0..2, a packet
+ * identifier outside 1..65535 where one is required, a CONNACK/SUBACK return
+ * code that is not a byte. Topic syntax is not re-validated.
+ */
+export function encodePacket(p: Packet): string | undefined {
+  switch (p.type) {
+    case PacketType.CONNECT:
+      return encodeConnect(p);
+    case PacketType.CONNACK:
+      return inRange(p.returnCode, 0, 255) ? frame(0x20, chr(p.sessionPresent ? 1 : 0) + chr(p.returnCode)) : undefined;
+    case PacketType.PUBLISH:
+      return encodePublish(p.topic, p.payload, p.qos, p.retain, p.dup, p.packetId);
+    case PacketType.SUBSCRIBE:
+    case PacketType.UNSUBSCRIBE:
+      return encodeFilters(p);
+    case PacketType.SUBACK: {
+      if (!validId(p.packetId)) return undefined;
+      let body = u16(p.packetId);
+      for (let i = 0; i < p.returnCodes.length; i++) {
+        if (!inRange(p.returnCodes[i], 0, 255)) return undefined;
+        body += chr(p.returnCodes[i]);
+      }
+      return frame(0x90, body);
+    }
+    case PacketType.PINGREQ:
+    case PacketType.PINGRESP:
+    case PacketType.DISCONNECT:
+      return chr(p.type * 16) + chr(0);
+    default:
+      return validId(p.packetId) ? encodeAck(p.type, p.packetId) : undefined;
+  }
+}

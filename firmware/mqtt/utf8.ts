@@ -1,0 +1,120 @@
+/**
+ * UTF-8 for MQTT strings [MQTT 1.5.3]. Byte strings carry one byte per char;
+ * JS strings carry UTF-16 code units. Arithmetic only (no bitwise operators):
+ * a code point splits into 6-bit groups with Math.floor(c / 64) and c % 64.
+ *
+ * On hosts whose strings hold only bytes (Lua; Espruino on ESP32/ESP8266) a
+ * char above 255 cannot exist (Lua's string.char throws, Espruino truncates),
+ * and string literals there are already UTF-8. So there strings stay UTF-8
+ * byte strings: encodeUtf8 returns its input and decodeUtf8 only validates.
+ */
+
+/**
+ * One-char string for a char code (a byte, in byte strings). A function rather
+ * than an alias of String.fromCharCode, which typescript-to-lua cannot alias.
+ */
+export function chr(code: number): string {
+  return String.fromCharCode(code);
+}
+
+/**
+ * True where a string char can hold a UTF-16 code unit (Node, JerryScript,
+ * Espruino for Linux); false on byte-string hosts, where fromCharCode above
+ * 255 truncates (Espruino on ESP) or throws (Lua's string.char).
+ */
+function hasWideChars(): boolean {
+  try {
+    return String.fromCharCode(0x100).charCodeAt(0) === 0x100;
+  } catch {
+    return false;
+  }
+}
+
+const WIDE = hasWideChars();
+
+/** Bytes needed for code point c, minus one (the number of continuation bytes). */
+function continuationCount(c: number): number {
+  return c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
+}
+
+/** Lead byte markers indexed by continuation count [RFC 3629 section 3]. */
+const LEAD = [0, 0xc0, 0xe0, 0xf0];
+
+/**
+ * Encodes a JS string (UTF-16 code units) as a UTF-8 byte string. A surrogate
+ * pair becomes one 4-byte sequence; a lone surrogate becomes U+FFFD, since a
+ * surrogate code point is not allowed in UTF-8 [MQTT-1.5.3-1]. Returns `s`
+ * itself when every char is below 128 (no copy on the common path), and on
+ * byte-string hosts (see above), where `s` must already be UTF-8.
+ */
+export function encodeUtf8(s: string): string {
+  const n = s.length;
+  let i = 0;
+  while (i < n && s.charCodeAt(i) < 0x80) i++;
+  if (i === n || !WIDE) return s;
+  let out = s.substring(0, i);
+  for (; i < n; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xe000) {
+      const low = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c < 0xdc00 && low >= 0xdc00 && low < 0xe000) {
+        c = 0x10000 + (c - 0xd800) * 1024 + (low - 0xdc00);
+        i++;
+      } else {
+        c = 0xfffd;
+      }
+    }
+    let k = continuationCount(c);
+    let scale = Math.pow(64, k);
+    out += chr(LEAD[k] + Math.floor(c / scale));
+    while (k-- > 0) {
+      c = c % scale;
+      scale = scale / 64;
+      out += chr(0x80 + Math.floor(c / scale));
+    }
+  }
+  return out;
+}
+
+/**
+ * Decodes a UTF-8 byte string to a JS string (code points above U+FFFF become
+ * surrogate pairs). Returns undefined when the bytes are ill-formed (overlong
+ * form, surrogate code point, above U+10FFFF, truncated sequence, bad
+ * continuation byte) [MQTT-1.5.3-1] or contain U+0000 [MQTT-1.5.3-2].
+ * Returns `bytes` itself when it is all ASCII, and on byte-string hosts.
+ */
+export function decodeUtf8(bytes: string): string | undefined {
+  const n = bytes.length;
+  let i = 0;
+  let c = 0;
+  while (i < n && (c = bytes.charCodeAt(i)) > 0 && c < 0x80) i++;
+  if (i === n) return bytes;
+  let out = bytes.substring(0, i);
+  while (i < n) {
+    c = bytes.charCodeAt(i++);
+    if (c === 0) return undefined;
+    if (c >= 0x80) {
+      // k continuation bytes follow, by the lead byte's range. A stray
+      // continuation byte (k = 0), an overlong form (C0, C1, E0 80.., F0 80..)
+      // or a lead byte F5..FF all give a value that fails the checks below.
+      const k = c < 0xc0 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+      c -= LEAD[k];
+      for (let j = 0; j < k; j++) {
+        // Past the end charCodeAt gives NaN, which fails this range test too.
+        const b = bytes.charCodeAt(i++);
+        if (!(b >= 0x80 && b < 0xc0)) return undefined;
+        c = c * 64 + (b - 0x80);
+      }
+      if (continuationCount(c) !== k || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) return undefined;
+    }
+    if (!WIDE) continue;
+    if (c >= 0x10000) {
+      // A surrogate pair: high then low 10 bits of c - 0x10000.
+      c -= 0x10000;
+      out += chr(0xd800 + Math.floor(c / 1024));
+      c = 0xdc00 + (c % 1024);
+    }
+    out += chr(c);
+  }
+  return WIDE ? out : bytes;
+}
