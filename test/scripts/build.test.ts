@@ -1,0 +1,253 @@
+/**
+ * The Espruino build (scripts/build.js and scripts/lib): bundles tiny
+ * temporary entries end to end and runs the output in a fresh VM context.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vm from 'vm';
+
+interface Built { outfile: string; code: string; exportNames: string[] | null; renames: Array<[string, string]> }
+interface BundleSpec { entry: string; outfile: string; globalName?: string; define?: Record<string, string> }
+interface BuildModule {
+  bundle(spec: BundleSpec): Promise<Built>;
+  listBoards(dir: string): string[];
+  main(argv: string[]): Promise<number>;
+}
+interface Finding { rule: string }
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const build = require(path.join(ROOT, 'scripts', 'build.js')) as BuildModule;
+const { checkSource } = require(path.join(ROOT, 'scripts', 'check-espruino.js')) as
+  { checkSource(code: string, file: string): Finding[] };
+const { fixIdentifiers } = require(path.join(ROOT, 'scripts', 'lib', 'identifier-fixups.js')) as
+  { fixIdentifiers(code: string): { code: string; renames: Array<[string, string]> } };
+const { configDefines } = require(path.join(ROOT, 'scripts', 'lib', 'config-hook.js')) as
+  { configDefines(args: { config: string | null }): Record<string, string> };
+const { parseBuildArgs } = require(path.join(ROOT, 'scripts', 'lib', 'build-args.js')) as
+  { parseBuildArgs(argv: string[]): { board: string | null; config: string | null } };
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'espruino-build-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function source(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/** Run a bundle in a fresh context; `sandbox` supplies globals (e.g. module, require). */
+function run(code: string, sandbox: Record<string, unknown>): Record<string, unknown> {
+  const context = vm.createContext(sandbox);
+  vm.runInContext(code, context);
+  return context as Record<string, unknown>;
+}
+
+describe('API bundle (dist/mqtt.js shape)', () => {
+  let built: Built;
+  beforeAll(async () => {
+    source('api/codec.ts', [
+      'export function encode(s: string): string { return s + "caf\u00e9" + String.fromCharCode(255); }',
+      'export function decodeLength(s: string): number { return s.length; }',
+    ].join('\n'));
+    source('api/index.ts', [
+      'export { encode, decodeLength } from "./codec";',
+      'export const PROTOCOL_LEVEL = 4;',
+      'export class Session { id: number; constructor(id: number) { this.id = id; } }',
+      'export function createSession(id: number): Session { return new Session(id); }',
+      'export type Unused = number;',
+    ].join('\n'));
+    built = await build.bundle({ entry: path.join(dir, 'api/index.ts'), outfile: path.join(dir, 'out/mqtt.js'), globalName: 'MQTT' });
+  });
+
+  test('lists the runtime exports (types excluded)', () => {
+    expect(built.exportNames).toEqual(['PROTOCOL_LEVEL', 'Session', 'createSession', 'decodeLength', 'encode']);
+  });
+
+  test('has no getter-per-export helper: no defineProperty, no get: accessor', () => {
+    expect(built.code).not.toContain('Object.defineProperty');
+    expect(built.code).not.toMatch(/get:/);
+    expect(built.code).not.toContain('__export');
+    expect(built.code).toMatch(/MQTT=\{PROTOCOL_LEVEL:/);
+  });
+
+  test('module.exports is a plain object of data properties when `module` exists', () => {
+    const module = { exports: {} as Record<string, unknown> };
+    run(built.code, { module: module });
+    const api = module.exports;
+    expect(Object.keys(api).sort()).toEqual(['PROTOCOL_LEVEL', 'Session', 'createSession', 'decodeLength', 'encode']);
+    for (const key of Object.keys(api)) {
+      const descriptor = Object.getOwnPropertyDescriptor(api, key);
+      expect(descriptor && 'value' in descriptor && descriptor.get === undefined).toBe(true);
+    }
+    expect(api.PROTOCOL_LEVEL).toBe(4);
+    expect((api.createSession as (id: number) => { id: number })(7).id).toBe(7);
+  });
+
+  test('the global MQTT is set without CommonJS', () => {
+    const context = run(built.code, {});
+    const api = context.MQTT as { decodeLength(s: string): number };
+    expect(api.decodeLength('abc')).toBe(3);
+  });
+
+  test('output is ASCII although the source has non-ASCII literals, and the bytes survive', () => {
+    expect(isAscii(built.code)).toBe(true);
+    const context = run(built.code, {});
+    const api = context.MQTT as { encode(s: string): string };
+    expect(api.encode('x')).toBe('xcaf\u00e9\u00ff');
+  });
+
+  test('output passes the checker and is written to the outfile', () => {
+    expect(checkSource(built.code, 'mqtt.js')).toEqual([]);
+    expect(fs.readFileSync(path.join(dir, 'out/mqtt.js'), 'utf8')).toBe(built.code);
+  });
+});
+
+describe('board bundles (self-starting IIFE)', () => {
+  test('lowers ?. ** ||= class fields and object spread into code that runs', async () => {
+    const entry = source('boards/lower.ts', [
+      'declare const report: (v: unknown) => void;',
+      'class Counter { count = 0; step = 2; bump(): number { this.count += this.step ** 2; return this.count; } }',
+      'const c = new Counter();',
+      'const o: { a?: { b: number } } = { a: { b: 5 } };',
+      'let name: string | undefined;',
+      'name ||= "node";',
+      'const merged = { ...{ x: 1 }, y: 2 };',
+      'report([c.bump(), o.a?.b, name, merged.x + merged.y, `t${c.count}`]);',
+    ].join('\n'));
+    const built = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/lower.js') });
+    expect(built.code).toContain('this.count=0');
+    let reported: unknown;
+    run(built.code, { report: (v: unknown) => { reported = v; } });
+    expect(reported).toEqual([4, 5, 'node', 3, 't4']);
+    expect(checkSource(built.code, 'lower.js')).toEqual([]);
+  });
+
+  test('keeps require("net") verbatim, without esbuild\'s __require/Proxy helper', async () => {
+    const entry = source('boards/net.ts', [
+      'declare function require(name: string): { connect(o: object): string };',
+      'import { port } from "./port";',
+      'declare const report: (v: unknown) => void;',
+      'report(require("net").connect({ port: port }));',
+    ].join('\n'));
+    source('boards/port.ts', 'export const port = 1883;');
+    const built = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/net.js') });
+    expect(built.code).toContain('require("net")');
+    expect(built.code).not.toContain('Proxy');
+    let reported: unknown;
+    const required: string[] = [];
+    run(built.code, {
+      report: (v: unknown) => { reported = v; },
+      require: (name: string) => { required.push(name); return { connect: (o: { port: number }) => 'connected:' + o.port }; },
+    });
+    expect(required).toEqual(['net']);
+    expect(reported).toBe('connected:1883');
+  });
+
+  test('embeds the --config JSON as __NODE_CONFIG__ (null without --config)', async () => {
+    const entry = source('boards/config.ts', 'declare const __NODE_CONFIG__: { id: string } | null;\ndeclare const report: (v: unknown) => void;\nreport(__NODE_CONFIG__);\n');
+    const configFile = source('node.json', JSON.stringify({ id: 'node-7' }));
+    const withConfig = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/config.js'), define: configDefines({ config: configFile }) });
+    const withoutConfig = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/noconfig.js'), define: configDefines({ config: null }) });
+    const seen: unknown[] = [];
+    run(withConfig.code, { report: (v: unknown) => seen.push(v) });
+    run(withoutConfig.code, { report: (v: unknown) => seen.push(v) });
+    expect(seen).toEqual([{ id: 'node-7' }, null]);
+  });
+});
+
+describe('the build refuses what Espruino cannot run', () => {
+  test('destructuring and async fail in esbuild with file:line:col', async () => {
+    const entry = source('bad/index.ts', [
+      'export function first(o: { a: number }): number { const { a } = o; return a; }',
+      'export async function later(): Promise<number> { return await Promise.resolve(1); }',
+    ].join('\n'));
+    const outfile = path.join(dir, 'out/bad.js');
+    const failure = build.bundle({ entry: entry, outfile: outfile, globalName: 'MQTT' });
+    await expect(failure).rejects.toThrow(/index\.ts:1:\d+: Transforming destructuring/);
+    await expect(failure).rejects.toThrow(/index\.ts:2:\d+: Transforming async functions/);
+    expect(fs.existsSync(outfile)).toBe(false);
+  });
+
+  test('default and rest parameters and array spread fail in esbuild', async () => {
+    const entry = source('bad/params.ts', 'declare const report: (v: unknown) => void;\nfunction f(a = 1, ...r: number[]) { return [a, ...r]; }\nreport(f());\n');
+    const failure = build.bundle({ entry: entry, outfile: path.join(dir, 'out/params.js') });
+    await expect(failure).rejects.toThrow(/default arguments/);
+    await expect(failure).rejects.toThrow(/rest arguments/);
+    await expect(failure).rejects.toThrow(/array spread/);
+  });
+
+  test('what esbuild passes but Espruino lacks fails the checker, naming bundle, position and rule', async () => {
+    const entry = source('bad/map.ts', 'declare const report: (v: unknown) => void;\nconst seen = new Map<string, number>();\nreport(seen);\n');
+    const outfile = path.join(dir, 'out/map.js');
+    fs.mkdirSync(path.dirname(outfile), { recursive: true });
+    fs.writeFileSync(outfile, '/* stale bundle from an earlier build */');
+    const failure = build.bundle({ entry: entry, outfile: outfile });
+    await expect(failure).rejects.toThrow(/out\/map\.js:1:\d+ missing-global Map does not exist on Espruino\n {4}\.\.\..*new Map/);
+    expect(fs.existsSync(outfile)).toBe(false);
+  });
+
+  test('a call before the function declaration runs fails the checker', async () => {
+    const entry = source('bad/hoist.ts', 'declare const report: (v: unknown) => void;\nreport(start());\nfunction start(): number { return 1; }\n');
+    await expect(build.bundle({ entry: entry, outfile: path.join(dir, 'out/hoist.js') })).rejects.toThrow(/no-hoisting/);
+  });
+});
+
+describe('identifier fixups', () => {
+  test('renames a variable named `of` everywhere, keeping property names', () => {
+    const fixed = fixIdentifiers('var of=1;f(of,{of},x.of,{of:of});function g(of){return of}');
+    expect(fixed.renames).toEqual([['of', '$of']]);
+    expect(fixed.code).toBe('var $of=1;f($of,{of:$of},x.of,{of:$of});function g($of){return $of}');
+    expect(checkSource(fixed.code, 'fixed.js')).toEqual([]);
+  });
+
+  test('picks a fresh name when $of is taken', () => {
+    expect(fixIdentifiers('var of=1,$of=2;f(of,$of)').code).toBe('var $of1=1,$of=2;f($of1,$of)');
+  });
+});
+
+describe('arguments and boards', () => {
+  test('parses --board and --config in both forms', () => {
+    expect(parseBuildArgs(['--board', 'esp32', '--config=node.json'])).toEqual({ board: 'esp32', config: 'node.json' });
+    expect(parseBuildArgs([])).toEqual({ board: null, config: null });
+  });
+
+  test.each([
+    [['--bogus'], /unknown argument "--bogus"/],
+    [['--board'], /--board needs a value/],
+    [['--board', 'a', '--board', 'b'], /--board given twice/],
+    [['constructor'], /unknown argument "constructor"/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseBuildArgs(argv as string[])).toThrow(message as RegExp);
+  });
+
+  test('config hook: missing file and invalid JSON are clear errors', () => {
+    expect(() => configDefines({ config: path.join(dir, 'missing.json') })).toThrow(/config file not found/);
+    const broken = source('broken.json', '{"id": ');
+    expect(() => configDefines({ config: broken })).toThrow(/is not valid JSON/);
+  });
+
+  test('listBoards finds boards/<name>.ts only', () => {
+    source('tree/boards/esp32.ts', '');
+    source('tree/boards/espruino.d.ts', '');
+    source('tree/boards/espruino/net.ts', '');
+    expect(build.listBoards(path.join(dir, 'tree/boards'))).toEqual(['esp32']);
+  });
+
+  test('main exits 1 with a message on an unknown board', async () => {
+    const errors: string[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((m: string) => { errors.push(m); });
+    try {
+      expect(await build.main(['--board', 'no-such-board'])).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(errors.join('\n')).toMatch(/unknown board "no-such-board"/);
+  });
+});
