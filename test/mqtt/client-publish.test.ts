@@ -1,0 +1,185 @@
+/**
+ * Outgoing publications: validation, QoS 0/1/2 handshakes, packet ids and
+ * their wrap-around, the in-flight window and the completion callback.
+ */
+import * as mp from 'mqtt-packet';
+import { broker, harness, wire } from '../support/scripted-transport';
+
+const pubs = (ps: mp.Packet[]) => ps.filter((p) => p.cmd === 'publish') as mp.IPublishPacket[];
+
+describe('publish validation', () => {
+  const bad = [
+    { label: 'empty', topic: '', code: 'EMPTY_TOPIC' },
+    { label: 'a/+/b', topic: 'a/+/b', code: 'TOPIC_WILDCARD' },
+    { label: 'a/#', topic: 'a/#', code: 'TOPIC_WILDCARD' },
+    { label: 'with U+0000', topic: 'a' + String.fromCharCode(0), code: 'BAD_UTF8' },
+    { label: '70000 bytes long', topic: 'x'.repeat(70000), code: 'STRING_TOO_LONG' },
+  ];
+  it.each(bad)('topic $label is refused with $code, nothing is written', ({ topic, code }) => {
+    const h = harness();
+    const t = h.online();
+    t.take();
+    expect(h.client.publish(topic, 'p', 1, false)).toBe(code);
+    expect(t.take()).toEqual([]);
+    expect(h.client.stats.rejected).toBe(1);
+    expect(h.client.outbox.msgs.length).toBe(0);
+  });
+
+  it('refuses a message larger than maxBytes with TOO_LARGE', () => {
+    const h = harness({ maxBytes: 100 });
+    expect(h.client.publish('t', 'x'.repeat(100), 1, false)).toBe('TOO_LARGE');
+    expect(typeof h.client.publish('t', 'x'.repeat(50), 1, false)).toBe('number');
+  });
+});
+
+describe('QoS 0', () => {
+  it('is written at once with retain and binary payload, and returns a token', () => {
+    const h = harness();
+    const t = h.online();
+    t.take();
+    const bytes = String.fromCharCode(0, 128, 255, 10);
+    const token = h.client.publish('s/t', bytes, 0, true);
+    expect(token).toBe(1);
+    const [p] = pubs(t.take());
+    expect(p.qos).toBe(0);
+    expect(p.retain).toBe(true);
+    expect(p.topic).toBe('s/t');
+    expect(Buffer.from(p.payload as Buffer).toString('latin1')).toBe(bytes);
+    expect(h.ev.done).toEqual([]);
+    expect(h.client.stats.published).toBe(1);
+  });
+});
+
+describe('QoS 1', () => {
+  it('stays in the outbox until PUBACK, then reports acked once', () => {
+    const h = harness();
+    const t = h.online();
+    t.take();
+    const token = h.client.publish('s/t', 'v', 1, false) as number;
+    const [p] = pubs(t.take());
+    expect(p.qos).toBe(1);
+    expect(p.dup).toBe(false);
+    expect(p.messageId).toBe(1);
+    expect(h.client.outbox.msgs.length).toBe(1);
+    h.feed(broker.puback(1));
+    h.feed(broker.puback(1));
+    expect(h.ev.done).toEqual([[token, 'acked', 1]]);
+    expect(h.client.outbox.msgs.length).toBe(0);
+    expect(h.client.stats.acked).toBe(1);
+  });
+
+  it('ignores a PUBACK for an id it does not hold', () => {
+    const h = harness();
+    h.online();
+    h.client.publish('s/t', 'v', 1, false);
+    h.feed(broker.puback(7));
+    expect(h.ev.done).toEqual([]);
+    expect(h.ev.closes).toEqual([]);
+  });
+});
+
+describe('QoS 2', () => {
+  it('runs PUBLISH, PUBREC, PUBREL, PUBCOMP and reports acked at PUBCOMP', () => {
+    const h = harness();
+    const t = h.online();
+    t.take();
+    const token = h.client.publish('s/t', 'v', 2, false) as number;
+    const [p] = pubs(t.take());
+    expect(p.qos).toBe(2);
+    h.feed(broker.pubrec(p.messageId!));
+    const [rel] = t.take() as mp.IPubrelPacket[];
+    expect(rel.cmd).toBe('pubrel');
+    expect(rel.messageId).toBe(p.messageId);
+    expect(h.ev.done).toEqual([]);
+    h.feed(broker.pubrec(p.messageId!));
+    expect(t.takeCmds()).toEqual(['pubrel']);
+    h.feed(broker.puback(p.messageId!));
+    expect(h.ev.done).toEqual([]);
+    h.feed(broker.pubcomp(p.messageId!));
+    expect(h.ev.done).toEqual([[token, 'acked', p.messageId]]);
+    expect(h.client.outbox.msgs.length).toBe(0);
+  });
+});
+
+describe('packet ids', () => {
+  it('counts 1, 2, 3... and never uses 0', () => {
+    const h = harness();
+    const t = h.online();
+    for (let i = 0; i < 3; i++) h.client.publish('t', 'x', 1, false);
+    expect(pubs(t.take()).map((p) => p.messageId)).toEqual([1, 2, 3]);
+  });
+
+  it('wraps from 65535 to 1, skipping ids still in use', () => {
+    // A saved outbox: next id 65535, one unacknowledged message holding id 1.
+    const saved =
+      String.fromCharCode(255, 255) +
+      wire({ cmd: 'publish', topic: 'old', payload: Buffer.from('o'), qos: 1, messageId: 1, dup: true, retain: false });
+    const h = harness({ store: { load: () => saved, save: () => undefined }, cleanSession: false });
+    const t = h.online(true);
+    h.client.publish('t', 'a', 1, false);
+    h.client.publish('t', 'b', 1, false);
+    h.client.subscribe('c/#', 1, undefined);
+    h.client.publish('t', 'c', 1, false);
+    const sent = t.take();
+    expect(pubs(sent).map((p) => [p.payload.toString(), p.messageId, p.dup])).toEqual([
+      ['o', 1, true],
+      ['a', 65535, false],
+      ['b', 2, false],
+      ['c', 4, false],
+    ]);
+    expect((sent.find((p) => p.cmd === 'subscribe') as mp.ISubscribePacket).messageId).toBe(3);
+  });
+
+  it('never reuses an id across 70000 publications while one message stays in flight', () => {
+    // A bare recording transport: the PUBLISH for topic "t" carries its id at bytes 5..6.
+    const h = harness({ maxInflight: 2 });
+    h.online();
+    h.client.publish('stuck', 'x', 1, false);
+    let last = '';
+    const raw = { write: (d: string) => ((last = d), true), close: () => undefined };
+    h.client.onClose(h.clock.now);
+    h.client.connect(raw, h.clock.now);
+    h.feed(broker.connack(false));
+    const seen = new Set<number>();
+    let bad = 0;
+    for (let i = 0; i < 70000; i++) {
+      h.client.publish('t', 'x', 1, false);
+      const id = last.charCodeAt(5) * 256 + last.charCodeAt(6);
+      if (id === 0 || id === 1 || last.charCodeAt(0) !== 0x32) bad++;
+      seen.add(id);
+      h.feed(broker.puback(id));
+    }
+    expect(bad).toBe(0);
+    expect(seen.size).toBe(65534);
+    expect(h.client.outbox.msgs.map((m) => m.packetId)).toEqual([1]);
+  });
+});
+
+describe('in-flight window', () => {
+  it('holds messages beyond maxInflight and sends them in order as acks arrive', () => {
+    const h = harness({ maxInflight: 2 });
+    const t = h.online();
+    t.take();
+    for (let i = 1; i <= 5; i++) h.client.publish('t', 'm' + i, 1, false);
+    expect(pubs(t.take()).map((p) => p.payload.toString())).toEqual(['m1', 'm2']);
+    h.feed(broker.puback(2));
+    expect(pubs(t.take()).map((p) => p.payload.toString())).toEqual(['m3']);
+    h.feed(broker.puback(1) + broker.puback(3));
+    expect(pubs(t.take()).map((p) => p.payload.toString())).toEqual(['m4', 'm5']);
+    h.feed(broker.puback(4) + broker.puback(5));
+    expect(h.ev.done.map((d) => d[0])).toEqual([2, 1, 3, 4, 5]);
+    expect(h.ev.done.every((d) => d[1] === 'acked')).toBe(true);
+  });
+
+  it('queues QoS 1/2 while offline and sends them after CONNACK', () => {
+    const h = harness();
+    expect(typeof h.client.publish('t', 'a', 1, false)).toBe('number');
+    expect(typeof h.client.publish('t', 'b', 2, true)).toBe('number');
+    const t = h.online();
+    const sent = pubs(t.take());
+    expect(sent.map((p) => [p.payload.toString(), p.qos, p.retain])).toEqual([
+      ['a', 1, false],
+      ['b', 2, true],
+    ]);
+  });
+});
