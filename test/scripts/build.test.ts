@@ -23,7 +23,7 @@ const { checkSource } = require(path.join(ROOT, 'scripts', 'check-espruino.js'))
 const { fixIdentifiers } = require(path.join(ROOT, 'scripts', 'lib', 'identifier-fixups.js')) as
   { fixIdentifiers(code: string): { code: string; renames: Array<[string, string]> } };
 const { configDefines } = require(path.join(ROOT, 'scripts', 'lib', 'config-hook.js')) as
-  { configDefines(args: { config: string | null }): Record<string, string> };
+  { configDefines(args: { board: string | null; config: string | null }): Record<string, string> };
 const { parseBuildArgs } = require(path.join(ROOT, 'scripts', 'lib', 'build-args.js')) as
   { parseBuildArgs(argv: string[]): { board: string | null; config: string | null } };
 
@@ -151,14 +151,15 @@ describe('board bundles (self-starting IIFE)', () => {
   });
 
   test('embeds the --config JSON as __NODE_CONFIG__ (null without --config)', async () => {
-    const entry = source('boards/config.ts', 'declare const __NODE_CONFIG__: { id: string } | null;\ndeclare const report: (v: unknown) => void;\nreport(__NODE_CONFIG__);\n');
-    const configFile = source('node.json', JSON.stringify({ id: 'node-7' }));
-    const withConfig = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/config.js'), define: configDefines({ config: configFile }) });
-    const withoutConfig = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/noconfig.js'), define: configDefines({ config: null }) });
+    const entry = source('boards/config.ts', 'declare const __NODE_CONFIG__: { nodeId: string; broker: { port: number } } | null;\ndeclare const report: (v: unknown) => void;\nreport(__NODE_CONFIG__ && __NODE_CONFIG__.nodeId + ":" + __NODE_CONFIG__.broker.port);\n');
+    const configFile = source('node.json', JSON.stringify({ nodeId: 'node-7', broker: { host: '127.0.0.1' } }));
+    const withConfig = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/config.js'), define: configDefines({ board: 'linux', config: configFile }) });
+    const withoutConfig = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/noconfig.js'), define: configDefines({ board: null, config: null }) });
     const seen: unknown[] = [];
     run(withConfig.code, { report: (v: unknown) => seen.push(v) });
     run(withoutConfig.code, { report: (v: unknown) => seen.push(v) });
-    expect(seen).toEqual([{ id: 'node-7' }, null]);
+    // The embedded config is the validated one, with defaults filled in (port 1883).
+    expect(seen).toEqual(['node-7:1883', null]);
   });
 });
 
@@ -227,10 +228,11 @@ describe('arguments and boards', () => {
     expect(() => parseBuildArgs(argv as string[])).toThrow(message as RegExp);
   });
 
-  test('config hook: missing file and invalid JSON are clear errors', () => {
-    expect(() => configDefines({ config: path.join(dir, 'missing.json') })).toThrow(/config file not found/);
+  test('config hook: missing file, invalid JSON and a missing --board are clear errors', () => {
+    expect(() => configDefines({ board: 'esp32', config: path.join(dir, 'missing.json') })).toThrow(/cannot read config/);
     const broken = source('broken.json', '{"id": ');
-    expect(() => configDefines({ config: broken })).toThrow(/is not valid JSON/);
+    expect(() => configDefines({ board: 'esp32', config: broken })).toThrow(/is not valid JSON/);
+    expect(() => configDefines({ board: null, config: broken })).toThrow(/--config needs --board/);
   });
 
   test('listBoards finds boards/<name>.ts only', () => {

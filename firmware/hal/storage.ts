@@ -1,0 +1,71 @@
+/**
+ * Storage: small named byte strings in flash that survive reboots and
+ * deep sleep (counters, session state, calibration).
+ *
+ * For driver authors (the app):
+ * - Names are 1..28 characters (`MAX_NAME_LENGTH`); data is a non-empty
+ *   byte string. `read` returns undefined for a missing file.
+ * - The flash is JOURNALING: every `write` puts a fresh copy in unused
+ *   flash and marks the old one as trash; trash is reclaimed only by
+ *   `compact()` (or by the platform when it runs out). Each flash page
+ *   takes ~10^4..10^5 erase cycles. So never write per message: write on
+ *   change (`writeIfChanged`), at most every few minutes, or before sleep.
+ * - `compact()` MOVES files. Code running from flash (the ESP8266 bundle in
+ *   `.bootcde`) can be garbled if it lies behind trash: call it only at
+ *   boot, before starting work, and only when `free()` is low
+ *   (`compactIfLow`). Flash the firmware right after erasing Storage so the
+ *   code sits at the start of flash.
+ * - Faults are values: `write` returns a StorageStatus.
+ *
+ * For board authors:
+ * - Catch the platform's exceptions (full flash, bad names) and map them.
+ */
+
+/** Longest file name the platform stores without truncating. */
+export const MAX_NAME_LENGTH = 28;
+
+/** Result of a write. */
+export type StorageStatus =
+  | 'OK'
+  | 'STORAGE_BAD_NAME' // empty or longer than MAX_NAME_LENGTH
+  | 'STORAGE_EMPTY' // zero-length data cannot be stored: erase instead
+  | 'STORAGE_FULL' // no room even after the platform's own compaction
+  | 'STORAGE_ERROR'; // any other platform fault
+
+/** A flash file store. */
+export interface Storage {
+  /** The file's bytes, or undefined when it does not exist. */
+  read(name: string): string | undefined;
+  /** Replaces the whole file with `data` (a non-empty byte string). */
+  write(name: string, data: string): StorageStatus;
+  /** Removes the file; no-op when it does not exist. */
+  erase(name: string): void;
+  /** Bytes free for new files (trash not counted). */
+  free(): number;
+  /** Reclaims trash; moves files (see the contract above). */
+  compact(): void;
+}
+
+/** True when `name` is a valid file name (1..MAX_NAME_LENGTH characters). */
+export function isValidName(name: string): boolean {
+  return name.length > 0 && name.length <= MAX_NAME_LENGTH;
+}
+
+/**
+ * Writes `data` only when it differs from the stored file, sparing flash
+ * wear; returns 'OK' without writing when it is unchanged.
+ */
+export function writeIfChanged(storage: Storage, name: string, data: string): StorageStatus {
+  if (storage.read(name) === data) return 'OK';
+  return storage.write(name, data);
+}
+
+/**
+ * Compacts when fewer than `minFreeBytes` are free. Returns true when it
+ * compacted. Call at boot only (see the contract).
+ */
+export function compactIfLow(storage: Storage, minFreeBytes: number): boolean {
+  if (storage.free() >= minFreeBytes) return false;
+  storage.compact();
+  return true;
+}

@@ -1,0 +1,239 @@
+/**
+ * The other boards/espruino implementations against hand-written fakes of
+ * the Espruino globals (E, getTime, ESP8266, ESP32) and modules.
+ */
+import { createEspruinoClock } from '../../boards/espruino/clock';
+import { createEspruinoI2c } from '../../boards/espruino/i2c';
+import { createEspruinoOneWire } from '../../boards/espruino/onewire';
+import { createEsp32Sleep, createEsp8266Sleep } from '../../boards/espruino/sleep';
+import { createEspruinoStorage } from '../../boards/espruino/storage';
+import { createEspruinoWifi } from '../../boards/espruino/wifi';
+import type { WifiError } from '../../firmware/hal/wifi';
+
+const g = globalThis as Record<string, unknown>;
+const bytes = (...b: number[]): string => String.fromCharCode(...b);
+
+beforeAll(() => {
+  // Espruino's E.toString(Uint8Array) -> byte string.
+  g.E = { toString: (u8: Uint8Array) => String.fromCharCode(...Array.from(u8)) };
+});
+afterAll(() => {
+  delete g.E;
+  delete g.getTime;
+  delete g.ESP8266;
+  delete g.ESP32;
+});
+
+/** A fake I2C1 that throws `failure` from writeTo when set. */
+function fakeBus(failure?: string) {
+  const bus = {
+    calls: [] as unknown[],
+    writeTo(address: unknown, data: string) {
+      bus.calls.push(['writeTo', typeof address === 'object' ? { ...(address as object) } : address, data]);
+      if (failure) throw new Error(failure);
+    },
+    readFrom(address: number, n: number) {
+      bus.calls.push(['readFrom', address, n]);
+      return new Uint8Array([0x58, 0x01, 0xff].slice(0, n));
+    },
+    setup() {},
+  };
+  return bus;
+}
+
+describe('espruino i2c', () => {
+  test('writeRead uses a repeated start (stop:false) and returns a byte string', () => {
+    const bus = fakeBus();
+    const i2c = createEspruinoI2c(bus as never);
+    expect(i2c.writeRead(0x77, bytes(0xd0), 2)).toBe(bytes(0x58, 0x01));
+    expect(bus.calls).toEqual([
+      ['writeTo', { address: 0x77, stop: false }, bytes(0xd0)],
+      ['readFrom', 0x77, 2],
+    ]);
+  });
+
+  test('a pure write sends a STOP and returns the empty string', () => {
+    const bus = fakeBus();
+    expect(createEspruinoI2c(bus as never).writeRead(0x77, bytes(0xf4, 0x27), 0)).toBe('');
+    expect(bus.calls).toEqual([['writeTo', 0x77, bytes(0xf4, 0x27)]]);
+  });
+
+  test.each([
+    ["jshI2CWrite: slave doesn't ACK the transfer", 'I2C_NACK'], // ESP32
+    ['I2CWrite: No ACK 0', 'I2C_NACK'], // ESP8266
+    ['I2C Error: Timeout (wr)', 'I2C_TIMEOUT'], // software I2C
+    ['jshI2CWrite:, Parameter error', 'I2C_BUS_ERROR'],
+  ])('platform exception %p becomes %s, never an exception', (message, code) => {
+    const i2c = createEspruinoI2c(fakeBus(message) as never);
+    let result: unknown;
+    expect(() => (result = i2c.writeRead(0x40, bytes(0), 1))).not.toThrow();
+    expect(result).toEqual({ code, message });
+  });
+});
+
+describe('espruino onewire', () => {
+  test('read turns the Uint8Array into a byte string; write passes bytes and power', () => {
+    const writes: unknown[] = [];
+    const fake = {
+      reset: () => true,
+      write: (d: string, p: boolean) => writes.push([d, p]),
+      read: (n: number) => new Uint8Array(n).fill(0xaa),
+      search: () => ['28ff6a3c011603c1'],
+    };
+    const ow = createEspruinoOneWire(fake as never);
+    expect(ow.read(2)).toBe(bytes(0xaa, 0xaa));
+    ow.write(bytes(0x44), true);
+    expect(writes).toEqual([[bytes(0x44), true]]);
+    expect(ow.search()).toEqual(['28ff6a3c011603c1']);
+  });
+});
+
+describe('espruino storage', () => {
+  function fakeStorage(writeThrows?: string) {
+    const files: Record<string, string> = {};
+    return {
+      files,
+      read: (n: string) => files[n],
+      write(n: string, d: string) {
+        if (writeThrows) throw new Error(writeThrows);
+        files[n] = d;
+        return true;
+      },
+      erase: (n: string) => delete files[n],
+      getFree: () => 4096,
+      compact() {},
+    };
+  }
+
+  test('round-trips byte strings and refuses names the platform would truncate', () => {
+    const mod = fakeStorage();
+    const st = createEspruinoStorage(mod as never);
+    expect(st.write('outbox', bytes(0, 255, 10))).toBe('OK');
+    expect(st.read('outbox')).toBe(bytes(0, 255, 10));
+    expect(st.write('x'.repeat(29), 'a')).toBe('STORAGE_BAD_NAME');
+    expect(st.write('empty', '')).toBe('STORAGE_EMPTY');
+    expect(Object.keys(mod.files)).toEqual(['outbox']);
+    st.erase('outbox');
+    expect(st.read('outbox')).toBeUndefined();
+    expect(st.free()).toBe(4096);
+  });
+
+  test('platform exceptions become status values', () => {
+    expect(createEspruinoStorage(fakeStorage('Unable to find or create file') as never).write('a', 'b')).toBe('STORAGE_FULL');
+    expect(createEspruinoStorage(fakeStorage('something else') as never).write('a', 'b')).toBe('STORAGE_ERROR');
+  });
+});
+
+describe('espruino clock', () => {
+  test('now() is integer milliseconds and never goes backwards when getTime is set back', () => {
+    let t = 100.0015;
+    g.getTime = () => t;
+    const clock = createEspruinoClock();
+    expect(clock.now()).toBe(100001);
+    t = 50; // setTime() moved the wall clock back
+    expect(clock.now()).toBe(100001);
+    t = 51;
+    expect(clock.now()).toBe(101001);
+  });
+
+  test('schedule maps to setTimeout/setInterval; cancel passes only numeric ids', () => {
+    // Espruino-like timers: integer ids; clearTimeout() without an id would clear ALL.
+    const saved = { setTimeout: g.setTimeout, setInterval: g.setInterval, clearTimeout: g.clearTimeout };
+    const calls: unknown[] = [];
+    g.setTimeout = (_cb: unknown, ms: number) => (calls.push(['setTimeout', ms]), 1);
+    g.setInterval = (_cb: unknown, ms: number) => (calls.push(['setInterval', ms]), 2);
+    g.clearTimeout = (...args: unknown[]) => calls.push(['clearTimeout', ...args]);
+    try {
+      const clock = createEspruinoClock();
+      expect(clock.schedule(() => undefined, 10, false)).toBe(1);
+      const id = clock.schedule(() => undefined, 1000, true);
+      clock.cancel(id);
+      clock.cancel(undefined as unknown as number);
+    } finally {
+      Object.assign(g, saved);
+    }
+    expect(calls).toEqual([['setTimeout', 10], ['setInterval', 1000], ['clearTimeout', 2]]);
+  });
+});
+
+describe('espruino sleep', () => {
+  test('ESP8266 gets an integer microsecond count (it throws on floats)', () => {
+    const calls: number[] = [];
+    g.ESP8266 = {
+      deepSleep(us: number) {
+        if (!Number.isInteger(us)) throw new Error('Invalid microseconds');
+        calls.push(us);
+      },
+    };
+    // The fake returns, so deepSleep returns its failure value.
+    expect(createEsp8266Sleep().deepSleep(300.4)).toBe('SLEEP_FAILED');
+    expect(createEsp8266Sleep().deepSleep(7200)).toBe('SLEEP_FAILED');
+    expect(calls).toEqual([300000000, 2147000000]);
+  });
+
+  test('a throwing platform call does not escape', () => {
+    g.ESP32 = {
+      deepSleep() {
+        throw new Error('boom');
+      },
+    };
+    expect(createEsp32Sleep().deepSleep(10)).toBe('SLEEP_FAILED');
+  });
+});
+
+describe('espruino wifi', () => {
+  function fakeWifi() {
+    const w = {
+      handlers: {} as Record<string, (d: unknown) => void>,
+      joins: [] as unknown[],
+      cb: undefined as undefined | ((err: string | null) => void),
+      on(e: string, h: (d: unknown) => void) {
+        w.handlers[e] = h;
+      },
+      connect(ssid: string, options: unknown, cb: (err: string | null) => void) {
+        w.joins.push([ssid, options]);
+        w.cb = cb;
+      },
+      getIP: () => ({ ip: '10.0.0.7' }),
+      getDetails: () => ({ status: 'connected', rssi: -61 }),
+    };
+    return w;
+  }
+
+  function listen() {
+    const events: unknown[] = [];
+    return { events, listener: { onWifiUp: (ip: string) => events.push(['up', ip]), onWifiDown: (e: WifiError) => events.push(['down', e.code]) } };
+  }
+
+  test('callback and connected event make one onWifiUp; a drop makes one onWifiDown', () => {
+    const w = fakeWifi();
+    const wifi = createEspruinoWifi(w as never);
+    const l = listen();
+    wifi.join('lab', 'secret', l.listener);
+    expect(w.joins).toEqual([['lab', { password: 'secret' }]]);
+    expect(wifi.rssi && wifi.rssi()).toBeUndefined();
+    w.cb!(null);
+    w.handlers.connected({ ip: '10.0.0.7' });
+    expect(wifi.rssi && wifi.rssi()).toBe(-61);
+    w.handlers.disconnected({ reason: 'beacon_timeout' });
+    w.handlers.disconnected({ reason: 'beacon_timeout' }); // platform retry noise
+    w.handlers.connected({ ip: '10.0.0.8' });
+    expect(l.events).toEqual([['up', '10.0.0.7'], ['down', 'WIFI_LOST'], ['up', '10.0.0.8']]);
+  });
+
+  test('a bad password is WIFI_AUTH; listener exceptions do not escape', () => {
+    const w = fakeWifi();
+    const l = listen();
+    createEspruinoWifi(w as never).join('lab', 'wrong', l.listener);
+    w.cb!('auth_fail');
+    expect(l.events).toEqual([['down', 'WIFI_AUTH']]);
+    const w2 = fakeWifi();
+    createEspruinoWifi(w2 as never).join('lab', 'x', {
+      onWifiUp: () => {
+        throw new Error('app bug');
+      },
+      onWifiDown: () => undefined,
+    });
+    expect(() => w2.cb!(null)).not.toThrow();
+  });
+});
