@@ -1,0 +1,13 @@
+/**
+ * The Lua-facing API of the portable core: the single entry of the
+ * typescript-to-lua bundle (dist/mqtt.lua, see tsconfig.lua.json). A Lua host
+ * does `local mqtt = dofile("mqtt.lua")` and gets this table. The Lua build
+ * uses noImplicitSelf, so free functions are called with a dot
+ * (`mqtt.encodePacket(p)`) and object methods with a colon (`framer:next()`).
+ * Only re-exports of factories and functions live here.
+ */
+export { encodePacket } from './encode';
+export { codecErrorMessage } from './errors';
+export { createFramer } from './framer';
+export { createClient } from './client';
+export { createSupervisor } from './supervisor';
