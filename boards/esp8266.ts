@@ -3,12 +3,12 @@
  * run the bundle from flash, .bootcde). Espruino names pins by GPIO
  * number ("D2" = GPIO2), the module silkscreen by NodeMCU labels; both are
  * given below.
- * - I2C1 (bit-banged by the SDK): SDA silk D4 = GPIO2, SCL silk D5 =
- *   GPIO14. GPIO2 is a boot strap pin that must be high at reset: the I2C
- *   pull-ups keep it so. Its on-board LED (D1 mini) flickers with traffic.
- *   Silk D1/D2 (Wemos shield I2C) stay free: silk D2 carries 1-Wire, and
- *   silk D0 = GPIO16 is the deep-sleep wake line.
- * - 1-Wire: silk D2 = GPIO4. ADC: A0 only (module divider: 0..3.2 V).
+ * - I2C1 (bit-banged by the SDK): SDA silk D2 = GPIO4, SCL silk D1 =
+ *   GPIO5, the wiring of Wemos D1 mini I2C shields and most tutorials.
+ * - 1-Wire: silk D4 = GPIO2. GPIO2 is a boot strap pin that must be high
+ *   at reset: the bus pull-up (4.7k) keeps it so; the D1 mini's LED on it
+ *   flickers with bus traffic. Silk D0 = GPIO16 stays free: it is the
+ *   deep-sleep wake line. ADC: A0 only (module divider: 0..3.2 V).
  * - No TLS (not in the ESP8266 firmware). No watchdog (Espruino's calls
  *   are no-ops there). Deep sleep: wire GPIO16 (silk D0) to RST, or the
  *   board never wakes.
@@ -30,9 +30,9 @@ import { createEspruinoWifi } from './espruino/wifi';
 
 declare const require: EspruinoRequire;
 
-const PIN_SDA = 'D2';
-const PIN_SCL = 'D14';
-const PIN_ONE_WIRE = 'D4';
+const PIN_SDA = 'D4';
+const PIN_SCL = 'D5';
+const PIN_ONE_WIRE = 'D2';
 const PIN_ADC = 'A0';
 /** Wemos D1 mini / NodeMCU divider (220k/100k) on A0; bare ESP-12: 1000. */
 const ADC_FULL_SCALE_MV = 3200;
