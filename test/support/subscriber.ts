@@ -125,16 +125,21 @@ export function startRecorder(opts: RecorderOptions): Promise<Recorder> {
   });
 
   return new Promise((resolve, reject) => {
+    // Only an error before the first subscription is fatal: later ones (the
+    // broker being restarted by the test) are left to MQTT.js's reconnect.
+    const failStart = (err: Error) => {
+      client.end(true);
+      reject(err);
+    };
+    client.once('error', failStart);
     client.once('connect', () => {
       client.subscribe(opts.filter, { qos: 1 }, (err, granted) => {
+        client.removeListener('error', failStart);
+        client.on('error', () => { /* reconnecting; MQTT.js retries every reconnectPeriod */ });
         if (err) return reject(err);
         if (!granted || granted[0].qos !== 1) return reject(new Error('recorder: QoS 1 not granted'));
         resolve(recorder);
       });
-    });
-    client.once('error', (err) => {
-      client.end(true);
-      reject(err);
     });
   });
 }
