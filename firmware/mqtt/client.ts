@@ -7,33 +7,18 @@
  * QoS 1/2 message silently: each one stays in the outbox until PUBACK/PUBCOMP
  * or an overflow drop, and both end in onPublishDone.
  */
+import { decodeFromBroker } from './decode';
 import { CodecError } from './errors';
-import { encodeAck, encodePacket, encodePublish } from './encode';
+import { encodeAck, encodeConnect, encodePublish } from './encode';
 import { Framer } from './framer';
-import { ClientOptions, CloseReason, PublishError } from './options';
+import { ClientOptions, CloseReason, orDefault, PublishError } from './options';
 import { MsgState, OutMessage } from './outbox';
 import { Connack, Packet, PacketType, QoS, Will } from './packets';
 import { restoreOutbox, serialiseOutbox } from './persist';
-import { MessageHandler, validFilter } from './router';
+import { topicNameError } from './router';
 import { Phase, Session } from './session';
 import { Store, Transport } from './transport';
 import { chr } from './utf8';
-
-/** Close reasons for CONNACK return codes 1..5 [MQTT 3.2.2.3]. */
-const REFUSED: CloseReason[] = [
-  'REFUSED_PROTOCOL_VERSION',
-  'REFUSED_IDENTIFIER',
-  'REFUSED_SERVER_UNAVAILABLE',
-  'REFUSED_BAD_CREDENTIALS',
-  'REFUSED_NOT_AUTHORIZED',
-];
-
-/** The PublishError for an invalid topic name, or undefined [MQTT 4.7]. */
-function topicError(topic: string): PublishError | undefined {
-  if (topic.length === 0) return 'EMPTY_TOPIC';
-  if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) return 'TOPIC_WILDCARD';
-  return topic.indexOf(chr(0)) >= 0 ? 'BAD_UTF8' : undefined;
-}
 
 export { Phase };
 
@@ -43,58 +28,60 @@ export class MqttClient extends Session {
   closeReason: CloseReason | undefined;
   /** The codec code behind the last PROTOCOL_ERROR, else undefined. */
   lastError: CodecError | undefined;
-  private clientId: string;
-  private keepAlive: number;
-  private pingTimeout: number;
-  private connectTimeout: number;
+  private clientId_: string;
+  private keepAlive_: number;
+  private pingTimeout_: number;
+  private connectTimeout_: number;
   /** Kept for every CONNECT: reconnects need the will and static credentials again. */
-  private will: Will | undefined;
-  private username: string | undefined;
-  private password: string | undefined;
-  private credentials: ClientOptions['credentials'];
-  private pipeline: boolean;
-  private store: Store | undefined;
-  private storeKey: string;
-  private saveInterval: number;
-  private connected: ClientOptions['onConnect'];
-  private closed: ClientOptions['onClose'];
-  private framer: Framer;
-  private connectedAt: number;
-  private lastRecv: number;
+  private will_: Will | undefined;
+  private username_: string | undefined;
+  private password_: string | undefined;
+  private credentials_: ClientOptions['credentials'];
+  private pipeline_: boolean;
+  private store_: Store | undefined;
+  private storeKey_: string;
+  private saveInterval_: number;
+  private connected_: ClientOptions['onConnect'];
+  private closed_: ClientOptions['onClose'];
+  private framer_: Framer;
+  /** When the last CONNECT was written; -1 before the first (counts reconnects). */
+  private connectedAt_: number;
+  private lastRecv_: number;
   /** When the unanswered PINGREQ was written, -1 when none is pending. */
-  private pingAt: number;
-  private tokens: number;
-  private connects: number;
-  private savedAt: number;
+  private pingAt_: number;
+  private tokens_: number;
+  private savedAt_: number;
 
   /** Reads `o` once; see ClientOptions for defaults. Restores a saved outbox from o.store. */
   constructor(o: ClientOptions) {
     super(o);
-    const keepAlive = o.keepAlive === undefined ? 60 : o.keepAlive;
+    const keepAlive = orDefault(o.keepAlive, 60);
     this.closeReason = undefined;
     this.lastError = undefined;
-    this.clientId = o.clientId;
-    this.keepAlive = keepAlive;
-    this.pingTimeout = o.pingTimeout || keepAlive * 1500;
-    this.connectTimeout = o.connectTimeout || 10000;
-    this.will = o.will;
-    this.username = o.username;
-    this.password = o.password;
-    this.credentials = o.credentials;
-    this.pipeline = o.pipeline === true;
-    this.store = o.store;
-    this.storeKey = o.storeKey || 'mqtt.outbox';
-    this.saveInterval = o.saveIntervalMs || 0;
-    this.connected = o.onConnect;
-    this.closed = o.onClose;
-    this.framer = new Framer(o.maxPacketSize || 4096);
-    this.connectedAt = 0;
-    this.lastRecv = 0;
-    this.pingAt = -1;
-    this.tokens = 0;
-    this.connects = 0;
-    this.savedAt = 0;
-    this.restore();
+    this.clientId_ = o.clientId;
+    this.keepAlive_ = keepAlive;
+    this.pingTimeout_ = orDefault(o.pingTimeout, keepAlive * 1500);
+    this.connectTimeout_ = orDefault(o.connectTimeout, 10000);
+    this.will_ = o.will;
+    this.username_ = o.username;
+    this.password_ = o.password;
+    this.credentials_ = o.credentials;
+    this.pipeline_ = o.pipeline === true;
+    this.store_ = o.store;
+    this.storeKey_ = orDefault(o.storeKey, 'mqtt.outbox');
+    this.saveInterval_ = orDefault(o.saveIntervalMs, 0);
+    this.connected_ = o.onConnect;
+    this.closed_ = o.onClose;
+    this.framer_ = new Framer(orDefault(o.maxPacketSize, 4096), decodeFromBroker);
+    this.connectedAt_ = -1;
+    this.lastRecv_ = 0;
+    this.pingAt_ = -1;
+    this.tokens_ = 0;
+    this.savedAt_ = 0;
+    // Reload what save() wrote, before any connection; new tokens are assigned.
+    const data = this.store_ ? this.store_.load(this.storeKey_) : undefined;
+    if (data !== undefined) this.nextId_ = restoreOutbox(data, this.outbox, this.nextId_);
+    for (const m of this.outbox.msgs) m.token = ++this.tokens_;
   }
 
   /**
@@ -105,54 +92,54 @@ export class MqttClient extends Session {
    */
   connect(transport: Transport, now: number): void {
     if (this.phase !== Phase.CLOSED) return;
+    if (this.connectedAt_ >= 0) this.stats.reconnects++;
     this.phase = Phase.CONNECTING;
-    this.transport = transport;
-    this.now = this.connectedAt = this.lastRecv = now;
-    this.pingAt = -1;
-    this.framer.reset();
-    if (this.connects++ > 0) this.stats.reconnects++;
-    const c = this.credentials ? this.credentials() : undefined;
-    const packet = encodePacket({
+    this.transport_ = transport;
+    this.now_ = this.connectedAt_ = this.lastRecv_ = now;
+    this.pingAt_ = -1;
+    this.framer_.reset();
+    const c = this.credentials_ ? this.credentials_() : undefined;
+    const packet = encodeConnect({
       type: PacketType.CONNECT,
-      clientId: this.clientId,
-      cleanSession: this.cleanSession,
-      keepAlive: this.keepAlive,
-      will: this.will,
-      username: c ? c.username : this.username,
-      password: c ? c.password : this.password,
+      clientId: this.clientId_,
+      cleanSession: this.cleanSession_,
+      keepAlive: this.keepAlive_,
+      will: this.will_,
+      username: c ? c.username : this.username_,
+      password: c ? c.password : this.password_,
     });
-    if (!packet) return this.close('BAD_CONNECT', undefined);
-    this.send(packet);
+    if (packet === undefined) return this.close_('BAD_CONNECT');
+    this.send_(packet);
     // Only a clean session is known in advance to start empty [MQTT-3.2.2-1].
-    if (this.pipeline && this.cleanSession) {
-      this.canSend = true;
-      this.newSession();
-      this.pump();
+    if (this.pipeline_ && this.cleanSession_) {
+      this.canSend_ = true;
+      this.startSession_(false);
+      this.pump_(false);
     }
   }
 
   /** Feeds received bytes (split anywhere). Never throws on bad input: it closes with PROTOCOL_ERROR. */
   onData(chunk: string, now: number): void {
     if (this.phase === Phase.CLOSED) return;
-    this.now = this.lastRecv = now;
+    this.now_ = this.lastRecv_ = now;
     // Any byte proves the link alive, not only PINGRESP (mqtt_as model).
-    this.pingAt = -1;
-    const framer = this.framer;
+    this.pingAt_ = -1;
+    const framer = this.framer_;
     framer.push(chunk);
     let p = framer.next();
-    // handle() may close the connection: re-read the phase (TS keeps the narrowing).
+    // handle_() may close the connection: re-read the phase (TS keeps the narrowing).
     while (p && (this.phase as Phase) !== Phase.CLOSED) {
-      this.handle(p);
+      this.handle_(p);
       p = framer.next();
     }
-    if (framer.error && (this.phase as Phase) !== Phase.CLOSED) this.close('PROTOCOL_ERROR', framer.error);
+    if (framer.error !== undefined) this.close_('PROTOCOL_ERROR', framer.error);
   }
 
   /** The host reports that the link was lost: reason CONNECTION_LOST. */
   onClose(now: number): void {
-    this.now = now;
-    this.transport = undefined;
-    this.close('CONNECTION_LOST', undefined);
+    this.now_ = now;
+    this.transport_ = undefined;
+    this.close_('CONNECTION_LOST');
   }
 
   /**
@@ -161,20 +148,20 @@ export class MqttClient extends Session {
    * link when nothing arrives within pingTimeout of it, and periodic save.
    */
   tick(now: number): void {
-    this.now = now;
-    const ka = this.keepAlive * 1000;
-    if (this.phase === Phase.CONNECTING && now - this.connectedAt >= this.connectTimeout) {
-      this.close('CONNACK_TIMEOUT', undefined);
+    this.now_ = now;
+    const ka = this.keepAlive_ * 1000;
+    if (this.phase === Phase.CONNECTING && now - this.connectedAt_ >= this.connectTimeout_) {
+      this.close_('CONNACK_TIMEOUT');
     } else if (this.phase === Phase.CONNECTED && ka > 0) {
-      if (this.pingAt >= 0) {
-        if (now - this.pingAt >= this.pingTimeout) this.close('KEEPALIVE_TIMEOUT', undefined);
-      } else if (now - this.lastSent >= ka || now - this.lastRecv >= ka) {
+      if (this.pingAt_ >= 0) {
+        if (now - this.pingAt_ >= this.pingTimeout_) this.close_('KEEPALIVE_TIMEOUT');
+      } else if (now - this.lastSent_ >= ka || now - this.lastRecv_ >= ka) {
         // [MQTT-3.1.2-23]; pinging on silence from the broker also catches half-open TCP.
-        this.send(chr(PacketType.PINGREQ * 16) + chr(0));
-        this.pingAt = now;
+        this.send_(chr(PacketType.PINGREQ * 16) + chr(0));
+        this.pingAt_ = now;
       }
     }
-    if (this.dirty && this.saveInterval > 0 && now - this.savedAt >= this.saveInterval) this.save();
+    if (this.dirty_ && this.saveInterval_ > 0 && now - this.savedAt_ >= this.saveInterval_) this.save();
   }
 
   /**
@@ -185,160 +172,113 @@ export class MqttClient extends Session {
    */
   publish(topic: string, payload: string, qos: QoS, retain: boolean): number | PublishError {
     const packet = encodePublish(topic, payload, qos, retain, false, 1);
-    let code = topicError(topic);
-    if (!code && packet && qos === 0 && !this.canSend) code = 'NOT_CONNECTED';
-    if (!code && packet && qos > 0 && packet.length > this.outbox.maxBytes) code = 'TOO_LARGE';
-    if (code || !packet) return this.reject(code || 'STRING_TOO_LONG');
-    if (qos === 0) {
-      this.send(packet);
-    } else {
-      const m: OutMessage = { token: this.tokens + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: 0, state: MsgState.QUEUED, size: packet.length };
-      if (!this.outbox.admit(m)) return this.reject('OUTBOX_FULL');
-      m.packetId = this.allocId();
-      this.dirty = true;
-      this.pump();
+    let code: PublishError | undefined = topicNameError(topic);
+    if (code === undefined && packet === undefined) code = 'STRING_TOO_LONG';
+    if (code === undefined && packet !== undefined) {
+      if (qos === 0 && !this.canSend_) code = 'NOT_CONNECTED';
+      else if (qos > 0 && packet.length > this.maxBytes_) code = 'TOO_LARGE';
+      else if (qos === 0) this.send_(packet);
+      else {
+        const m: OutMessage = { token: this.tokens_ + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: 0, state: MsgState.QUEUED, size: packet.length };
+        if (!this.admit_(m)) code = 'OUTBOX_FULL';
+        else {
+          m.packetId = this.allocId_();
+          this.dirty_ = true;
+          this.pump_(false);
+        }
+      }
+    }
+    if (code !== undefined) {
+      this.stats.rejected++;
+      return code;
     }
     this.stats.published++;
-    return ++this.tokens;
-  }
-
-  /** Counts a refused publish() and returns its code. */
-  private reject(code: PublishError): PublishError {
-    this.stats.rejected++;
-    return code;
-  }
-
-  /**
-   * Subscribes to `filter` at `qos`; `handler` (optional) receives the
-   * matching messages. The subscription is remembered and re-sent when a
-   * session is lost; SUBACK reaches onSubscribed. Returns 'BAD_FILTER' for an
-   * invalid or unencodable filter, else undefined.
-   */
-  subscribe(filter: string, qos: QoS, handler: MessageHandler | undefined): 'BAD_FILTER' | undefined {
-    const id = this.allocId();
-    const packet = validFilter(filter)
-      ? encodePacket({ type: PacketType.SUBSCRIBE, packetId: id, subscriptions: [{ topic: filter, qos: qos }] })
-      : undefined;
-    if (!packet) return 'BAD_FILTER';
-    const sub = this.router.add(filter, qos, handler);
-    sub.granted = -1;
-    if (this.canSend) {
-      sub.packetId = id;
-      this.send(packet);
-    }
-    return undefined;
-  }
-
-  /**
-   * Forgets `filter` locally and, when connected, sends UNSUBSCRIBE. Offline
-   * on a persistent session the broker keeps the subscription: its messages
-   * then reach onMessage. Returns false when `filter` was not subscribed.
-   */
-  unsubscribe(filter: string): boolean {
-    if (!this.router.remove(filter)) return false;
-    if (this.canSend) {
-      const id = this.allocId();
-      this.unsubIds.push(id);
-      this.send(encodePacket({ type: PacketType.UNSUBSCRIBE, packetId: id, topics: [filter] }) || '');
-    }
-    return true;
+    return ++this.tokens_;
   }
 
   /** Sends DISCONNECT (so the broker discards the will) and closes: reason DISCONNECTED. */
   disconnect(): void {
     if (this.phase === Phase.CLOSED) return;
-    this.send(chr(PacketType.DISCONNECT * 16) + chr(0));
-    this.close('DISCONNECTED', undefined);
+    this.send_(chr(PacketType.DISCONNECT * 16) + chr(0));
+    this.close_('DISCONNECTED');
   }
 
   /** Writes the outbox and next packet id to the store now (one flash write). No-op without a store. */
   save(): void {
-    if (!this.store) return;
-    this.store.save(this.storeKey, serialiseOutbox(this.nextId, this.outbox.msgs));
-    this.dirty = false;
-    this.savedAt = this.now;
-  }
-
-  /** Reloads what save() wrote, before any connection; new tokens are assigned. */
-  private restore(): void {
-    const data = this.store ? this.store.load(this.storeKey) : undefined;
-    const r = data ? restoreOutbox(data) : undefined;
-    if (!r) return;
-    this.nextId = r.nextId;
-    for (const m of r.msgs) {
-      m.token = ++this.tokens;
-      this.outbox.msgs.push(m);
-      this.outbox.bytes += m.size;
-    }
+    if (!this.store_) return;
+    this.store_.save(this.storeKey_, serialiseOutbox(this.nextId_, this.outbox.msgs));
+    this.dirty_ = false;
+    this.savedAt_ = this.now_;
   }
 
   /** Ends the connection once: closes the transport, then reports onClose. */
-  private close(reason: CloseReason, detail: CodecError | undefined): void {
+  private close_(reason: CloseReason, detail?: CodecError): void {
     if (this.phase === Phase.CLOSED) return;
     this.phase = Phase.CLOSED;
-    this.canSend = false;
+    this.canSend_ = false;
     this.closeReason = reason;
     this.lastError = detail;
-    const t = this.transport;
-    this.transport = undefined;
+    const t = this.transport_;
+    this.transport_ = undefined;
     if (t) t.close();
-    if (this.closed) this.closed(reason, detail);
+    if (this.closed_) this.closed_(reason, detail);
   }
 
-  /** Reacts to one inbound packet. */
-  private handle(p: Packet): void {
+  /** Reacts to one inbound packet (decodeFromBroker passes only what a broker may send). */
+  private handle_(p: Packet): void {
     // The first packet from the broker must be CONNACK [MQTT-3.2.0-1].
-    if ((this.phase === Phase.CONNECTING) !== (p.type === PacketType.CONNACK)) return this.close('PROTOCOL_ERROR', undefined);
+    if ((this.phase === Phase.CONNECTING) !== (p.type === PacketType.CONNACK)) return this.close_('PROTOCOL_ERROR');
     switch (p.type) {
       case PacketType.CONNACK:
-        return this.connack(p);
+        return this.connack_(p);
       case PacketType.PUBLISH:
-        return this.receive(p);
+        return this.receive_(p);
       case PacketType.PUBACK:
-        return this.complete(p.packetId, MsgState.AWAIT_PUBACK);
-      case PacketType.PUBREC: {
-        const m = this.outbox.find(p.packetId, MsgState.AWAIT_PUBREC);
-        if (m) m.state = MsgState.AWAIT_PUBCOMP;
-        this.dirty = true;
+        return this.ack_(p.packetId, MsgState.AWAIT_PUBACK);
+      case PacketType.PUBREC:
+        this.ack_(p.packetId, MsgState.AWAIT_PUBREC);
         // A repeated PUBREC is answered again [MQTT-4.3.3-2 (sender side)].
-        return this.send(encodeAck(PacketType.PUBREL, p.packetId));
-      }
+        return this.send_(encodeAck(PacketType.PUBREL, p.packetId));
       case PacketType.PUBCOMP:
-        return this.complete(p.packetId, MsgState.AWAIT_PUBCOMP);
+        return this.ack_(p.packetId, MsgState.AWAIT_PUBCOMP);
       case PacketType.PUBREL: {
-        const i = this.inbound.indexOf(p.packetId);
-        if (i >= 0) this.inbound.splice(i, 1);
-        return this.send(encodeAck(PacketType.PUBCOMP, p.packetId));
+        const i = this.inbound_.indexOf(p.packetId);
+        if (i >= 0) this.inbound_.splice(i, 1);
+        return this.send_(encodeAck(PacketType.PUBCOMP, p.packetId));
       }
       case PacketType.SUBACK:
-        return this.suback(p);
+        // Each filter sent with this packet id takes the code at its index [MQTT-3.9.3-1].
+        for (const s of this.subs_) {
+          if (s.packetId_ === p.packetId && s.index_ < p.returnCodes.length) {
+            s.packetId_ = 0;
+            s.granted_ = p.returnCodes[s.index_];
+            if (this.subscribed_) this.subscribed_(s.topic, s.granted_);
+          }
+        }
+        return;
       case PacketType.UNSUBACK: {
-        const j = this.unsubIds.indexOf(p.packetId);
-        if (j >= 0) this.unsubIds.splice(j, 1);
-        return;
+        const j = this.unsubIds_.indexOf(p.packetId);
+        if (j >= 0) this.unsubIds_.splice(j, 1);
       }
-      case PacketType.PINGRESP:
-        return;
     }
-    // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT never come from a broker.
-    this.close('PROTOCOL_ERROR', undefined);
   }
 
   /** CONNACK: refusal closes; acceptance resumes or restarts the session. */
-  private connack(p: Connack): void {
-    if (p.returnCode !== 0) return this.close(REFUSED[p.returnCode - 1], undefined);
-    const early = this.canSend;
-    this.phase = Phase.CONNECTED;
-    this.canSend = true;
-    this.stats.connacks++;
-    if (!early) {
-      if (p.sessionPresent && !this.cleanSession) this.resend();
-      else this.newSession();
+  private connack_(p: Connack): void {
+    if (p.returnCode !== 0) {
+      // Close reasons for return codes 1..5 [MQTT 3.2.2.3]: a literal, so the strings stay in flash until needed.
+      const refused: CloseReason[] = ['REFUSED_PROTOCOL_VERSION', 'REFUSED_IDENTIFIER', 'REFUSED_SERVER_UNAVAILABLE', 'REFUSED_BAD_CREDENTIALS', 'REFUSED_NOT_AUTHORIZED'];
+      return this.close_(refused[p.returnCode - 1]);
     }
-    this.pump();
-    if (this.connected) this.connected(p.sessionPresent);
+    const early = this.canSend_;
+    this.phase = Phase.CONNECTED;
+    this.canSend_ = true;
+    this.stats.connacks++;
+    const resume = p.sessionPresent && !this.cleanSession_;
+    if (!early) this.startSession_(resume);
+    this.pump_(!early && resume);
+    if (this.connected_) this.connected_(p.sessionPresent);
   }
-
 }
 
 /** Creates a client from `options` (a factory for Lua hosts, which cannot `new`). Throws only for a missing clientId. */

@@ -1,22 +1,18 @@
 /**
  * MQTT 3.1.1 packet encoder: Packet records to byte strings. Bytes are built
- * with chr (String.fromCharCode) and `+` only; every encoder returns undefined when
- * a field cannot be represented on the wire, and never throws.
+ * with chr (String.fromCharCode) and `+` only; every encoder returns undefined
+ * when a field cannot be represented on the wire, and never throws.
+ *
+ * The client calls encodeConnect, encodePublish, encodeFilters and encodeAck
+ * directly, so a client-only bundle leaves out encodePacket and with it the
+ * CONNACK and SUBACK encoders, which only a broker needs.
  */
-import { Connect, Packet, PacketType, QoS, Subscribe, Unsubscribe } from './packets';
+import { Connect, Limit, Packet, PacketType, QoS, Subscription } from './packets';
 import { chr, encodeUtf8 } from './utf8';
-
-/** Largest value of the variable byte integer [MQTT 2.2.3]. */
-const MAX_REMAINING_LENGTH = 268435455;
 
 /** True when n is an integer in lo..hi. */
 function inRange(n: number, lo: number, hi: number): boolean {
   return n >= lo && n <= hi && Math.floor(n) === n;
-}
-
-/** A packet identifier must be 1..65535 where one is present [MQTT-2.3.1-1]. */
-function validId(id: number): boolean {
-  return inRange(id, 1, 65535);
 }
 
 /** Two-byte big-endian integer [MQTT 1.5.2]; n must be 0..65535. */
@@ -24,20 +20,13 @@ function u16(n: number): string {
   return chr(Math.floor(n / 256)) + chr(n % 256);
 }
 
-/** Length-prefixed field [MQTT 1.5.3]; undefined when over 65535 bytes. */
-function field(bytes: string): string | undefined {
+/**
+ * Length-prefixed field [MQTT 1.5.3]: `s` UTF-8 encoded first when `text`,
+ * taken as bytes otherwise. Undefined when over 65535 bytes.
+ */
+function field(s: string, text: boolean): string | undefined {
+  const bytes = text ? encodeUtf8(s) : s;
   return bytes.length > 65535 ? undefined : u16(bytes.length) + bytes;
-}
-
-/** Fixed header for a body of `length` bytes; undefined when too long. */
-function fixedHeader(firstByte: number, length: number): string | undefined {
-  return length > MAX_REMAINING_LENGTH ? undefined : chr(firstByte) + encodeRemainingLength(length);
-}
-
-/** Fixed header + body, or undefined when the body is too long. */
-function frame(firstByte: number, body: string): string | undefined {
-  const header = fixedHeader(firstByte, body.length);
-  return header === undefined ? undefined : header + body;
 }
 
 /**
@@ -53,6 +42,11 @@ export function encodeRemainingLength(length: number): string {
     out += chr(length > 0 ? digit + 128 : digit);
   } while (length > 0);
   return out;
+}
+
+/** Fixed header + body, or undefined when the body is too long [MQTT 2.2.3]. */
+function frame(firstByte: number, body: string): string | undefined {
+  return body.length > Limit.MAX_REMAINING_LENGTH ? undefined : chr(firstByte) + encodeRemainingLength(body.length) + body;
 }
 
 /**
@@ -79,16 +73,13 @@ export function encodePublish(
   dup: boolean,
   packetId: number,
 ): string | undefined {
-  let head = field(encodeUtf8(topic));
-  if (head === undefined || !inRange(qos, 0, 2)) return undefined;
-  if (qos > 0) {
-    // The identifier is present only for QoS 1 and 2 [MQTT 3.3.2.2].
-    if (!validId(packetId)) return undefined;
-    head += u16(packetId);
-  }
-  const first = PacketType.PUBLISH * 16 + (dup ? 8 : 0) + qos * 2 + (retain ? 1 : 0);
-  const header = fixedHeader(first, head.length + payload.length);
-  return header === undefined ? undefined : header + head + payload;
+  let head = field(topic, true);
+  // The identifier is present only for QoS 1 and 2 [MQTT 3.3.2.2].
+  if (head === undefined || !inRange(qos, 0, 2) || (qos > 0 && !inRange(packetId, 1, 65535))) return undefined;
+  if (qos > 0) head += u16(packetId);
+  const length = head.length + payload.length;
+  if (length > Limit.MAX_REMAINING_LENGTH) return undefined;
+  return chr(PacketType.PUBLISH * 16 + (dup ? 8 : 0) + qos * 2 + (retain ? 1 : 0)) + encodeRemainingLength(length) + head + payload;
 }
 
 /**
@@ -96,29 +87,29 @@ export function encodePublish(
  * string is too long, keepAlive is not 0..65535, the will QoS is not 0..2, or
  * a password is given without a user name [MQTT-3.1.2-22].
  */
-function encodeConnect(p: Connect): string | undefined {
+export function encodeConnect(p: Connect): string | undefined {
   const will = p.will;
   // Payload fields in the order of [MQTT 3.1.3]; flags per [MQTT 3.1.2.3].
-  const fields = [encodeUtf8(p.clientId)];
+  const fields = [field(p.clientId, true)];
   let flags = p.cleanSession ? 2 : 0;
   if (will !== undefined) {
-    if (!inRange(will.qos, 0, 2)) return undefined;
     flags += 4 + will.qos * 8 + (will.retain ? 32 : 0);
-    fields.push(encodeUtf8(will.topic), will.payload);
+    fields.push(field(will.topic, true), field(will.payload, false));
   }
   if (p.username !== undefined) {
     flags += 128;
-    fields.push(encodeUtf8(p.username));
+    fields.push(field(p.username, true));
   }
   if (p.password !== undefined) {
-    if (p.username === undefined) return undefined;
     flags += 64;
-    fields.push(p.password);
+    fields.push(field(p.password, false));
   }
-  if (!inRange(p.keepAlive, 0, 65535)) return undefined;
+  // Password bit without user name bit [MQTT-3.1.2-22].
+  const bad = (will !== undefined && !inRange(will.qos, 0, 2)) || (flags >= 64 && flags < 128);
+  if (bad || !inRange(p.keepAlive, 0, 65535)) return undefined;
   let body = u16(4) + 'MQTT' + chr(4) + chr(flags) + u16(p.keepAlive);
   for (let i = 0; i < fields.length; i++) {
-    const f = field(fields[i]);
+    const f = fields[i];
     if (f === undefined) return undefined;
     body += f;
   }
@@ -126,25 +117,28 @@ function encodeConnect(p: Connect): string | undefined {
 }
 
 /**
- * Encodes SUBSCRIBE [MQTT 3.8] or UNSUBSCRIBE [MQTT 3.10]: packet identifier,
- * then each length-prefixed filter, followed by its requested QoS byte for
- * SUBSCRIBE. Both carry fixed-header flags 0010 [MQTT-3.8.1-1, MQTT-3.10.1-1].
+ * Encodes SUBSCRIBE (`type` 8, `filters` are Subscriptions) [MQTT 3.8] or
+ * UNSUBSCRIBE (`type` 10, `filters` are strings) [MQTT 3.10]: packet
+ * identifier, then each length-prefixed filter, followed by its requested QoS
+ * byte for SUBSCRIBE. Both carry fixed-header flags 0010 [MQTT-3.8.1-1,
+ * MQTT-3.10.1-1]. Undefined when the id is not 1..65535, a QoS is not 0..2 or
+ * a filter is too long.
  */
-function encodeFilters(p: Subscribe | Unsubscribe): string | undefined {
-  if (!validId(p.packetId)) return undefined;
-  const filters = p.type === PacketType.SUBSCRIBE ? p.subscriptions : p.topics;
-  let body = u16(p.packetId);
+export function encodeFilters(
+  type: PacketType.SUBSCRIBE | PacketType.UNSUBSCRIBE,
+  packetId: number,
+  filters: (Subscription | string)[],
+): string | undefined {
+  if (!inRange(packetId, 1, 65535)) return undefined;
+  let body = u16(packetId);
   for (let i = 0; i < filters.length; i++) {
     const sub = filters[i];
-    const f = field(encodeUtf8(typeof sub === 'string' ? sub : sub.topic));
-    if (f === undefined) return undefined;
-    body += f;
-    if (typeof sub !== 'string') {
-      if (!inRange(sub.qos, 0, 2)) return undefined;
-      body += chr(sub.qos);
-    }
+    const plain = typeof sub === 'string';
+    const f = field(plain ? sub : sub.topic, true);
+    if (f === undefined || (!plain && !inRange(sub.qos, 0, 2))) return undefined;
+    body += plain ? f : f + chr(sub.qos);
   }
-  return frame(p.type * 16 + 2, body);
+  return frame(type * 16 + 2, body);
 }
 
 /**
@@ -163,10 +157,11 @@ export function encodePacket(p: Packet): string | undefined {
     case PacketType.PUBLISH:
       return encodePublish(p.topic, p.payload, p.qos, p.retain, p.dup, p.packetId);
     case PacketType.SUBSCRIBE:
+      return encodeFilters(p.type, p.packetId, p.subscriptions);
     case PacketType.UNSUBSCRIBE:
-      return encodeFilters(p);
+      return encodeFilters(p.type, p.packetId, p.topics);
     case PacketType.SUBACK: {
-      if (!validId(p.packetId)) return undefined;
+      if (!inRange(p.packetId, 1, 65535)) return undefined;
       let body = u16(p.packetId);
       for (let i = 0; i < p.returnCodes.length; i++) {
         if (!inRange(p.returnCodes[i], 0, 255)) return undefined;
@@ -179,6 +174,6 @@ export function encodePacket(p: Packet): string | undefined {
     case PacketType.DISCONNECT:
       return chr(p.type * 16) + chr(0);
     default:
-      return validId(p.packetId) ? encodeAck(p.type, p.packetId) : undefined;
+      return inRange(p.packetId, 1, 65535) ? encodeAck(p.type, p.packetId) : undefined;
   }
 }

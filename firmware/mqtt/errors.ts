@@ -8,6 +8,7 @@ export type CodecError =
   | 'MALFORMED_LENGTH' // remaining length uses more than 4 bytes [MQTT 2.2.3]
   | 'PACKET_TOO_LARGE' // remaining length over the configured maximum packet size
   | 'UNKNOWN_TYPE' // control packet type 0 or 15 [MQTT 2.2.1]
+  | 'UNEXPECTED_TYPE' // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ or DISCONNECT sent to a client
   | 'BAD_FLAGS' // reserved fixed-header or CONNECT/CONNACK flag bits set wrongly [MQTT 2.2.2]
   | 'BAD_QOS' // QoS 3 [MQTT-3.3.1-4]
   | 'ZERO_PACKET_ID' // packet identifier 0 where one is required [MQTT-2.3.1-1]
@@ -30,6 +31,8 @@ export function codecErrorMessage(code: CodecError): string {
       return 'packet is larger than the maximum packet size';
     case 'UNKNOWN_TYPE':
       return 'unknown control packet type';
+    case 'UNEXPECTED_TYPE':
+      return 'a client never receives this control packet type';
     case 'BAD_FLAGS':
       return 'reserved flag bits are set wrongly';
     case 'BAD_QOS':

@@ -1,6 +1,7 @@
 /**
- * The bounded outbox of QoS 1/2 messages. As in MQTT-C it doubles as the
- * retransmit store: a message stays here, with its handshake state, from the
+ * The bounded outbox of QoS 1/2 messages: its records and outcomes (the
+ * logic lives in session.ts, which owns it). As in MQTT-C it doubles as the
+ * retransmit store: a message stays there, with its handshake state, from the
  * moment publish() accepts it until the broker completes the flow or the
  * overflow policy drops it. Nothing leaves it silently: every removal goes
  * through the single `onPublishDone` callback with an outcome.
@@ -62,75 +63,13 @@ export interface Stats {
   connacks: number;
 }
 
-/** A bounded, ordered message store with an overflow policy. */
-export class Outbox {
-  /** Messages in acceptance order: also the resend order [MQTT-4.6.0-1]. */
+/**
+ * The client's outbox, `client.outbox`: accepted QoS 1/2 messages in
+ * acceptance order (also the resend order [MQTT-4.6.0-1]) and their total
+ * encoded size. The client admits, finishes and drops; readers only read.
+ */
+export interface Outbox {
   msgs: OutMessage[];
+  /** Sum of `size` over msgs: what counts against maxBytes. */
   bytes: number;
-  maxMessages: number;
-  maxBytes: number;
-  overflow: Overflow;
-  stats: Stats;
-  done: PublishDone | undefined;
-
-  constructor(
-    maxMessages: number,
-    maxBytes: number,
-    overflow: Overflow,
-    stats: Stats,
-    done: PublishDone | undefined,
-  ) {
-    this.msgs = [];
-    this.bytes = 0;
-    this.maxMessages = maxMessages;
-    this.maxBytes = maxBytes;
-    this.overflow = overflow;
-    this.stats = stats;
-    this.done = done;
-  }
-
-  /**
-   * Appends `msg`, first making room by the overflow policy (each victim is
-   * counted and reported through onPublishDone). Returns false when no room
-   * can be made: only QUEUED messages are ever dropped, since a
-   * written PUBLISH may already be in the broker's session.
-   */
-  admit(msg: OutMessage): boolean {
-    while (this.msgs.length >= this.maxMessages || this.bytes + msg.size > this.maxBytes) {
-      const victim = this.victim(msg.topic);
-      if (!victim) return false;
-      this.stats.dropped++;
-      this.finish(victim, victim.topic === msg.topic && this.overflow === 'latestPerTopic' ? 'REPLACED' : 'DROPPED');
-    }
-    this.msgs.push(msg);
-    this.bytes += msg.size;
-    return true;
-  }
-
-  /** The QUEUED message to drop for a new one on `topic`, or undefined. */
-  victim(topic: string): OutMessage | undefined {
-    if (this.overflow === 'reject') return undefined;
-    let oldest: OutMessage | undefined;
-    for (const m of this.msgs) {
-      if (m.state !== MsgState.QUEUED) continue;
-      if (this.overflow === 'latestPerTopic' && m.topic === topic) return m;
-      if (!oldest) oldest = m;
-    }
-    return oldest;
-  }
-
-  /** Removes `msg` and reports `outcome` for it. */
-  finish(msg: OutMessage, outcome: PublishOutcome): void {
-    const i = this.msgs.indexOf(msg);
-    if (i < 0) return;
-    this.msgs.splice(i, 1);
-    this.bytes -= msg.size;
-    if (this.done) this.done(msg, outcome);
-  }
-
-  /** The message with `packetId` in `state`, or undefined. */
-  find(packetId: number, state: MsgState): OutMessage | undefined {
-    for (const m of this.msgs) if (m.packetId === packetId && m.state === state) return m;
-    return undefined;
-  }
 }

@@ -23,6 +23,11 @@ export const enum PacketType {
   DISCONNECT = 14,
 }
 
+/** Largest value of the remaining length, a variable byte integer [MQTT 2.2.3]. */
+export const enum Limit {
+  MAX_REMAINING_LENGTH = 268435455,
+}
+
 /** Quality of service levels [MQTT 4.3]. */
 export type QoS = 0 | 1 | 2;
 

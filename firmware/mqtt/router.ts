@@ -1,7 +1,7 @@
 /**
- * Topic filters: validation, matching [MQTT 4.7] and dispatch of inbound
- * messages to per-filter handlers. The subscription records double as the
- * client's memory of what to re-subscribe after a session is lost.
+ * Topic filters: validation and matching [MQTT 4.7], and the subscription
+ * record. The records double as the client's memory of what to re-subscribe
+ * after a session is lost (session.ts dispatches inbound messages to them).
  * Matching scans characters in place: no split(), no allocation per message.
  */
 import { QoS } from './packets';
@@ -16,11 +16,27 @@ export type MessageHandler = (this: void, topic: string, payload: string, qos: Q
 export interface Sub {
   topic: string;
   qos: QoS;
-  handler: MessageHandler | undefined;
+  handler_: MessageHandler | undefined;
   /** Packet id of the SUBSCRIBE awaiting its SUBACK, else 0. */
-  packetId: number;
+  packetId_: number;
+  /**
+   * Position of this filter in that SUBSCRIBE: its SUBACK return code is the
+   * one at this index [MQTT-3.9.3-1], whatever was unsubscribed meanwhile.
+   */
+  index_: number;
   /** Last SUBACK return code (0..2 or 0x80), -1 before the first SUBACK. */
-  granted: number;
+  granted_: number;
+}
+
+/**
+ * Why `topic` is not a valid topic name, or undefined when it is: empty
+ * [MQTT-4.7.3-1], a wildcard [MQTT-3.3.2-2], or U+0000 [MQTT-1.5.3-2]. The
+ * codes are shared by CodecError and PublishError.
+ */
+export function topicNameError(topic: string): 'EMPTY_TOPIC' | 'TOPIC_WILDCARD' | 'BAD_UTF8' | undefined {
+  if (topic === '') return 'EMPTY_TOPIC';
+  if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) return 'TOPIC_WILDCARD';
+  return topic.indexOf(String.fromCharCode(0)) >= 0 ? 'BAD_UTF8' : undefined;
 }
 
 /**
@@ -67,58 +83,4 @@ export function topicMatches(filter: string, topic: string): boolean {
     f++;
   }
   return t === tl;
-}
-
-/** The client's subscriptions, in the order they were made. */
-export class Router {
-  subs: Sub[];
-
-  constructor() {
-    this.subs = [];
-  }
-
-  /**
-   * Adds or updates the subscription for `filter` and returns its record. A
-   * repeated filter replaces the old one, as the broker does [MQTT-3.8.4-3].
-   */
-  add(filter: string, qos: QoS, handler: MessageHandler | undefined): Sub {
-    let sub = this.get(filter);
-    if (!sub) {
-      sub = { topic: filter, qos: qos, handler: handler, packetId: 0, granted: -1 };
-      this.subs.push(sub);
-    }
-    sub.qos = qos;
-    sub.handler = handler;
-    return sub;
-  }
-
-  /** The record for exactly `filter`, or undefined. */
-  get(filter: string): Sub | undefined {
-    for (const s of this.subs) if (s.topic === filter) return s;
-    return undefined;
-  }
-
-  /** Forgets `filter`; false when it was not subscribed. */
-  remove(filter: string): boolean {
-    const sub = this.get(filter);
-    if (!sub) return false;
-    this.subs.splice(this.subs.indexOf(sub), 1);
-    return true;
-  }
-
-  /**
-   * Calls the handler of every subscription matching `topic` (a message that
-   * matches overlapping filters reaches each of their handlers once). Returns
-   * true when at least one handler was called.
-   */
-  dispatch(topic: string, payload: string, qos: QoS, retain: boolean): boolean {
-    let hit = false;
-    for (const s of this.subs) {
-      if (s.handler && topicMatches(s.topic, topic)) {
-        hit = true;
-        s.handler(topic, payload, qos, retain);
-      }
-    }
-    return hit;
-  }
 }

@@ -1,15 +1,17 @@
 /**
  * The session half of the client engine: the state that outlives one
  * connection (outbox, subscriptions, inbound QoS 2 ids, packet ids) and what
- * is written on it - resend or restart on (re)connect, the in-flight window,
- * acknowledgements, inbound delivery. client.ts adds the connection half
- * (CONNECT/CONNACK, keepalive, close, the public API) on top of this class.
+ * is written on it: resend or restart on (re)connect, the in-flight window,
+ * the outbox overflow policy, acknowledgements, subscriptions and inbound
+ * delivery. client.ts adds the connection half (CONNECT/CONNACK, keepalive,
+ * close, publish) on top of this class. Members ending in `_` are internal:
+ * the device build renames them to short names (esbuild mangleProps).
  */
-import { encodeAck, encodePacket, encodePublish } from './encode';
-import { ClientOptions } from './options';
-import { MsgState, OutMessage, Outbox, Stats } from './outbox';
-import { PacketType, Publish, Suback } from './packets';
-import { MessageHandler, Router, Sub } from './router';
+import { encodeAck, encodeFilters, encodePublish } from './encode';
+import { ClientOptions, orDefault } from './options';
+import { MsgState, OutMessage, Outbox, Overflow, PublishDone, PublishOutcome, Stats } from './outbox';
+import { PacketType, Publish, QoS } from './packets';
+import { MessageHandler, Sub, topicMatches, validFilter } from './router';
 import { Transport } from './transport';
 
 /** Connection phase: no transport, CONNECT written, CONNACK accepted. */
@@ -19,168 +21,280 @@ export const enum Phase {
   CONNECTED = 2,
 }
 
+/**
+ * Inbound.QOS2_LIMIT: inbound QoS 2 packet ids remembered between PUBLISH
+ * and PUBREL, at most.
+ * A broker holds far fewer unreleased messages to one client (mosquitto's
+ * default in-flight window is 20), so the list only fills against a broker
+ * that never releases: the oldest id is then forgotten, and only a re-sent
+ * duplicate of that one message could be delivered twice. Bounded RAM wins
+ * over exactly-once for a broker that breaks the flow [MQTT 4.3.3].
+ */
+export const enum Inbound {
+  QOS2_LIMIT = 32,
+}
+
 /** Session state and the packets that keep it; extended by MqttClient. */
 export class Session {
   /** Read by the supervisor: 0 closed, 1 CONNECT written, 2 CONNACK accepted. */
   phase: Phase;
   stats: Stats;
   outbox: Outbox;
-  router: Router;
-  protected cleanSession: boolean;
-  protected maxInflight: number;
-  protected message: MessageHandler | undefined;
-  protected subscribed: ClientOptions['onSubscribed'];
-  protected transport: Transport | undefined;
+  /** Subscriptions in the order they were made; a repeated filter replaces its record [MQTT-3.8.4-3]. */
+  protected subs_: Sub[];
+  protected cleanSession_: boolean;
+  protected maxInflight_: number;
+  protected maxMessages_: number;
+  protected maxBytes_: number;
+  protected overflow_: Overflow;
+  protected done_: PublishDone | undefined;
+  protected message_: MessageHandler | undefined;
+  protected subscribed_: ClientOptions['onSubscribed'];
+  protected transport_: Transport | undefined;
   /** True when PUBLISH/SUBSCRIBE may be written (after CONNACK, or pipelining). */
-  protected canSend: boolean;
+  protected canSend_: boolean;
   /** The time given by the host's last call (ms). */
-  protected now: number;
-  protected lastSent: number;
-  protected nextId: number;
-  /** Inbound QoS 2 packet ids delivered but not yet released [MQTT 4.3.3]. */
-  protected inbound: number[];
+  protected now_: number;
+  protected lastSent_: number;
+  protected nextId_: number;
+  /** Inbound QoS 2 packet ids delivered but not yet released [MQTT 4.3.3], oldest first. */
+  protected inbound_: number[];
   /** Packet ids of UNSUBSCRIBEs awaiting UNSUBACK. */
-  protected unsubIds: number[];
+  protected unsubIds_: number[];
   /** The outbox changed since the last save. */
-  protected dirty: boolean;
+  protected dirty_: boolean;
 
   /** Reads the session options of `o` once (see ClientOptions). */
   constructor(o: ClientOptions) {
     this.phase = Phase.CLOSED;
     this.stats = { published: 0, acked: 0, dropped: 0, rejected: 0, received: 0, reconnects: 0, connacks: 0 };
-    this.outbox = new Outbox(o.maxMessages || 50, o.maxBytes || 8192, o.overflow || 'dropOldest', this.stats, o.onPublishDone);
-    this.router = new Router();
-    this.cleanSession = o.cleanSession !== false;
-    this.maxInflight = o.maxInflight || 10;
-    this.message = o.onMessage;
-    this.subscribed = o.onSubscribed;
-    this.transport = undefined;
-    this.canSend = false;
-    this.now = 0;
-    this.lastSent = 0;
-    this.nextId = 1;
-    this.inbound = [];
-    this.unsubIds = [];
-    this.dirty = false;
-  }
-
-  /** Writes bytes on the current transport (none: dropped) and notes the time for keepalive. */
-  protected send(data: string): void {
-    if (this.transport) this.transport.write(data);
-    this.lastSent = this.now;
-  }
-
-  /**
-   * The broker holds no state for us: forget inbound QoS 2 ids and pending
-   * UNSUBSCRIBEs, re-publish every unfinished message as new (a QoS 2 message
-   * past PUBREC too: its PUBREL means nothing to the new session, and being
-   * re-published risks a duplicate rather than a loss), and re-subscribe.
-   */
-  protected newSession(): void {
-    this.inbound = [];
-    this.unsubIds = [];
-    for (const m of this.outbox.msgs) m.state = MsgState.QUEUED;
-    this.resubscribe(true);
+    this.outbox = { msgs: [], bytes: 0 };
+    this.subs_ = [];
+    this.cleanSession_ = o.cleanSession !== false;
+    this.maxInflight_ = orDefault(o.maxInflight, 10);
+    this.maxMessages_ = orDefault(o.maxMessages, 50);
+    this.maxBytes_ = orDefault(o.maxBytes, 8192);
+    this.overflow_ = orDefault<Overflow>(o.overflow, 'dropOldest');
+    this.done_ = o.onPublishDone;
+    this.message_ = o.onMessage;
+    this.subscribed_ = o.onSubscribed;
+    this.transport_ = undefined;
+    this.canSend_ = false;
+    this.now_ = 0;
+    this.lastSent_ = 0;
+    this.nextId_ = 1;
+    this.inbound_ = [];
+    this.unsubIds_ = [];
+    this.dirty_ = false;
   }
 
   /**
-   * Persistent session resumed: re-send unfinished PUBLISH (DUP=1, same id)
-   * and PUBREL in their original order [MQTT-4.4.0-1], and any SUBSCRIBE not
-   * yet acknowledged.
+   * Subscribes to `filter` at `qos`; `handler` (optional) receives the
+   * matching messages. The subscription is remembered and re-sent when a
+   * session is lost; SUBACK reaches onSubscribed. Returns 'BAD_FILTER' for an
+   * invalid or unencodable filter, else undefined.
    */
-  protected resend(): void {
-    for (const m of this.outbox.msgs) {
-      if (m.state === MsgState.AWAIT_PUBCOMP) this.send(encodeAck(PacketType.PUBREL, m.packetId));
-      else if (m.state !== MsgState.QUEUED) this.write(m, true);
+  subscribe(filter: string, qos: QoS, handler: MessageHandler | undefined): 'BAD_FILTER' | undefined {
+    const id = this.allocId_();
+    const packet = validFilter(filter) ? encodeFilters(PacketType.SUBSCRIBE, id, [{ topic: filter, qos: qos }]) : undefined;
+    if (packet === undefined) return 'BAD_FILTER';
+    let sub: Sub | undefined;
+    for (const s of this.subs_) if (s.topic === filter) sub = s;
+    if (sub === undefined) {
+      sub = { topic: filter, qos: qos, handler_: handler, packetId_: 0, index_: 0, granted_: -1 };
+      this.subs_.push(sub);
     }
-    this.resubscribe(false);
+    sub.qos = qos;
+    sub.handler_ = handler;
+    sub.granted_ = -1;
+    if (this.canSend_) {
+      sub.packetId_ = id;
+      sub.index_ = 0;
+      this.send_(packet);
+    }
+    return undefined;
   }
 
-  /** One SUBSCRIBE for all held subscriptions (`all`) or those never acknowledged. */
-  protected resubscribe(all: boolean): void {
+  /**
+   * Forgets `filter` locally and, when connected, sends UNSUBSCRIBE. Offline
+   * on a persistent session the broker keeps the subscription: its messages
+   * then reach onMessage. Returns false when `filter` was not subscribed.
+   */
+  unsubscribe(filter: string): boolean {
+    const subs = this.subs_;
+    let i = subs.length - 1;
+    while (i >= 0 && subs[i].topic !== filter) i--;
+    if (i < 0) return false;
+    subs.splice(i, 1);
+    if (this.canSend_) {
+      const id = this.allocId_();
+      this.unsubIds_.push(id);
+      this.send_(encodeFilters(PacketType.UNSUBSCRIBE, id, [filter]));
+    }
+    return true;
+  }
+
+  /**
+   * Writes bytes on the current transport (none: dropped) and notes the time
+   * for keepalive. `undefined` (a packet that cannot be encoded, impossible
+   * for input validated on entry) writes nothing. write()'s back-pressure
+   * result is not acted on: see Transport.
+   */
+  protected send_(data: string | undefined): void {
+    if (data !== undefined && this.transport_) this.transport_.write(data);
+    this.lastSent_ = this.now_;
+  }
+
+  /**
+   * Starts an accepted session's subscriptions. `resume` (sessionPresent on
+   * a persistent session): re-subscribe what was never acknowledged; the
+   * unfinished messages are then re-sent by pump_(true). Otherwise the broker
+   * holds no state for us: forget inbound QoS 2 ids and pending UNSUBSCRIBEs,
+   * make every unfinished message QUEUED so that it is re-published as new (a
+   * QoS 2 message past PUBREC too: its PUBREL means nothing to the new
+   * session, and re-publishing risks a duplicate rather than a loss), and
+   * re-subscribe everything. Subscriptions go in one SUBSCRIBE.
+   */
+  protected startSession_(resume: boolean): void {
+    if (!resume) {
+      this.inbound_ = [];
+      this.unsubIds_ = [];
+      for (const m of this.outbox.msgs) m.state = MsgState.QUEUED;
+    }
     const list: Sub[] = [];
-    for (const s of this.router.subs) {
-      if (all || s.granted < 0 || s.packetId !== 0) list.push(s);
-      s.packetId = 0;
+    for (const s of this.subs_) {
+      if (!resume || s.granted_ < 0 || s.packetId_ !== 0) list.push(s);
+      s.packetId_ = 0;
     }
     if (list.length === 0) return;
-    const id = this.allocId();
-    for (const s of list) s.packetId = id;
-    this.send(encodePacket({ type: PacketType.SUBSCRIBE, packetId: id, subscriptions: list }) || '');
+    const id = this.allocId_();
+    for (let i = 0; i < list.length; i++) {
+      list[i].packetId_ = id;
+      list[i].index_ = i;
+    }
+    this.send_(encodeFilters(PacketType.SUBSCRIBE, id, list));
   }
 
-  /** Writes QUEUED messages in order while the in-flight window has room. */
-  protected pump(): void {
-    if (!this.canSend) return;
+  /**
+   * Writes QUEUED messages in order while the in-flight window has room;
+   * with `resend` (a resumed session) first re-sends, in place, each message
+   * in flight: PUBLISH with DUP=1 and the same id, or PUBREL past PUBREC.
+   * Messages in flight always precede QUEUED ones in the outbox, so the
+   * original order is kept [MQTT-4.4.0-1].
+   */
+  protected pump_(resend: boolean): void {
+    if (!this.canSend_) return;
     let n = 0;
     for (const m of this.outbox.msgs) {
-      if (m.state !== MsgState.QUEUED) n++;
-      else if (n < this.maxInflight) {
-        this.write(m, false);
-        n++;
+      const queued = m.state === MsgState.QUEUED;
+      if (!queued) n++;
+      if (!queued && resend && m.state === MsgState.AWAIT_PUBCOMP) {
+        this.send_(encodeAck(PacketType.PUBREL, m.packetId));
+      } else if (queued ? n < this.maxInflight_ : resend) {
+        if (queued) n++;
+        this.send_(encodePublish(m.topic, m.payload, m.qos, m.retain, !queued, m.packetId));
+        // Moves to the state awaiting the broker's answer.
+        m.state = m.qos === 1 ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBREC;
+        this.dirty_ = true;
       }
     }
   }
 
-  /** Writes m's PUBLISH and moves it to the state awaiting the broker's answer. */
-  protected write(m: OutMessage, dup: boolean): void {
-    this.send(encodePublish(m.topic, m.payload, m.qos, m.retain, dup, m.packetId) || '');
-    m.state = m.qos === 1 ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBREC;
-    this.dirty = true;
+  /**
+   * Appends `msg` to the outbox, first making room by the overflow policy
+   * (each victim is counted and reported through onPublishDone). Returns
+   * false when no room can be made: only QUEUED messages are ever dropped,
+   * since a written PUBLISH may already be in the broker's session.
+   */
+  protected admit_(msg: OutMessage): boolean {
+    const box = this.outbox;
+    const latest = this.overflow_ === 'latestPerTopic';
+    while (box.msgs.length >= this.maxMessages_ || box.bytes + msg.size > this.maxBytes_) {
+      // The oldest QUEUED message, or under latestPerTopic the oldest on msg's topic.
+      let victim: OutMessage | undefined;
+      for (const m of box.msgs) {
+        const better = victim === undefined || (latest && m.topic === msg.topic && victim.topic !== msg.topic);
+        if (m.state === MsgState.QUEUED && better) victim = m;
+      }
+      if (victim === undefined || this.overflow_ === 'reject') return false;
+      this.stats.dropped++;
+      this.finish_(victim, latest && victim.topic === msg.topic ? 'REPLACED' : 'DROPPED');
+    }
+    box.msgs.push(msg);
+    box.bytes += msg.size;
+    return true;
   }
 
-  /** PUBACK / PUBCOMP: the message is done. Late or duplicate acks are ignored. */
-  protected complete(packetId: number, state: MsgState): void {
-    const m = this.outbox.find(packetId, state);
-    if (!m) return;
-    this.stats.acked++;
-    this.dirty = true;
-    this.outbox.finish(m, 'acked');
-    this.pump();
+  /** Removes `msg` from the outbox and reports `outcome` for it. */
+  protected finish_(msg: OutMessage, outcome: PublishOutcome): void {
+    const box = this.outbox;
+    box.msgs.splice(box.msgs.indexOf(msg), 1);
+    box.bytes -= msg.size;
+    this.dirty_ = true;
+    if (this.done_) this.done_(msg, outcome);
   }
 
-  /** Inbound PUBLISH; QoS 2 is delivered once per packet id until PUBREL [MQTT 4.3.3]. */
-  protected receive(p: Publish): void {
+  /**
+   * The broker's answer for the outbox message with `packetId` in `state`:
+   * PUBREC (AWAIT_PUBREC) moves it to AWAIT_PUBCOMP; PUBACK (AWAIT_PUBACK)
+   * and PUBCOMP (AWAIT_PUBCOMP) complete it. Late or duplicate acks, which
+   * find no message in that state, are ignored.
+   */
+  protected ack_(packetId: number, state: MsgState): void {
+    for (const m of this.outbox.msgs) {
+      if (m.packetId === packetId && m.state === state) {
+        this.dirty_ = true;
+        if (state === MsgState.AWAIT_PUBREC) {
+          m.state = MsgState.AWAIT_PUBCOMP;
+          return;
+        }
+        this.stats.acked++;
+        this.finish_(m, 'acked');
+        return this.pump_(false);
+      }
+    }
+  }
+
+  /**
+   * Inbound PUBLISH: every subscription whose filter matches gets it once;
+   * onMessage gets what no handler took. QoS 2 is delivered once per packet
+   * id until PUBREL [MQTT 4.3.3] (within Inbound.QOS2_LIMIT).
+   */
+  protected receive_(p: Publish): void {
     const id = p.packetId;
     if (p.qos === 2) {
-      if (this.inbound.indexOf(id) >= 0) return this.send(encodeAck(PacketType.PUBREC, id));
-      this.inbound.push(id);
+      if (this.inbound_.indexOf(id) >= 0) return this.send_(encodeAck(PacketType.PUBREC, id));
+      if (this.inbound_.length >= Inbound.QOS2_LIMIT) this.inbound_.shift();
+      this.inbound_.push(id);
     }
     this.stats.received++;
-    if (!this.router.dispatch(p.topic, p.payload, p.qos, p.retain) && this.message) {
-      this.message(p.topic, p.payload, p.qos, p.retain);
+    let taken = false;
+    for (const s of this.subs_) {
+      if (s.handler_ && topicMatches(s.topic, p.topic)) {
+        taken = true;
+        s.handler_(p.topic, p.payload, p.qos, p.retain);
+      }
     }
+    if (!taken && this.message_) this.message_(p.topic, p.payload, p.qos, p.retain);
     // Acknowledge after delivery, and only on the connection it came from.
     if (p.qos > 0 && this.phase !== Phase.CLOSED) {
-      this.send(encodeAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
+      this.send_(encodeAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
     }
   }
 
-  /** SUBACK codes map, in order, to the filters sent with its packet id [MQTT-3.9.3-1]. */
-  protected suback(p: Suback): void {
-    let i = 0;
-    for (const s of this.router.subs) {
-      if (s.packetId !== p.packetId || i >= p.returnCodes.length) continue;
-      s.packetId = 0;
-      s.granted = p.returnCodes[i++];
-      if (this.subscribed) this.subscribed(s.topic, s.granted);
-    }
-  }
-
-  /** Next free packet id in 1..65535, skipping ids still in use [MQTT-2.3.1-2]. */
-  protected allocId(): number {
+  /**
+   * Next free packet id in 1..65535, skipping ids held by an outbox message
+   * or a pending SUBSCRIBE or UNSUBSCRIBE [MQTT-2.3.1-2]; 0 if all are taken.
+   */
+  protected allocId_(): number {
     for (let n = 0; n < 65535; n++) {
-      const id = this.nextId;
-      this.nextId = id >= 65535 ? 1 : id + 1;
-      if (!this.idInUse(id)) return id;
+      const id = this.nextId_;
+      this.nextId_ = id >= 65535 ? 1 : id + 1;
+      let used = this.unsubIds_.indexOf(id) >= 0;
+      for (const m of this.outbox.msgs) if (m.packetId === id) used = true;
+      for (const s of this.subs_) if (s.packetId_ === id) used = true;
+      if (!used) return id;
     }
     return 0;
-  }
-
-  /** True when an outbox message, a pending SUBSCRIBE or UNSUBSCRIBE holds `id`. */
-  protected idInUse(id: number): boolean {
-    for (const m of this.outbox.msgs) if (m.packetId === id) return true;
-    for (const s of this.router.subs) if (s.packetId === id) return true;
-    return this.unsubIds.indexOf(id) >= 0;
   }
 }

@@ -22,6 +22,7 @@
  * the count. Give-up after maxAttempts failures or budgetMs of failing calls
  * onGiveUp so a battery node can sleep; start() begins again.
  */
+import { orDefault } from './options';
 import { Transport } from './transport';
 
 /** What the supervisor reads from and calls on a client (MqttClient fits). */
@@ -75,23 +76,23 @@ export class Supervisor {
   address: string | undefined;
   /** The code of the last onOpenFailed. */
   lastError: string | undefined;
-  private client: Supervised;
-  private host: string;
-  private open: (this: void, address: string) => void;
-  private resolve: SupervisorOptions['resolve'];
-  private random: (this: void) => number;
-  private baseDelay: number;
-  private maxDelay: number;
-  private refusedDelay: number;
-  private openTimeout: number;
-  private maxAttempts: number;
-  private budget: number;
-  private giveUp: SupervisorOptions['onGiveUp'];
+  private client_: Supervised;
+  private host_: string;
+  private open_: (this: void, address: string) => void;
+  private resolve_: SupervisorOptions['resolve'];
+  private random_: (this: void) => number;
+  private baseDelay_: number;
+  private maxDelay_: number;
+  private refusedDelay_: number;
+  private openTimeout_: number;
+  private maxAttempts_: number;
+  private budget_: number;
+  private giveUp_: SupervisorOptions['onGiveUp'];
   /** When the pending resolve/open began. */
-  private since: number;
+  private since_: number;
   /** When the current run of failures began, -1 while connected. */
-  private failingSince: number;
-  private connacks: number;
+  private failingSince_: number;
+  private connacks_: number;
 
   /** Reads `o` once; see SupervisorOptions for defaults. Starts IDLE. */
   constructor(o: SupervisorOptions) {
@@ -100,21 +101,21 @@ export class Supervisor {
     this.nextAt = 0;
     this.address = undefined;
     this.lastError = undefined;
-    this.client = o.client;
-    this.host = o.host;
-    this.open = o.open;
-    this.resolve = o.resolve;
-    this.random = o.random;
-    this.baseDelay = o.baseDelay || 1000;
-    this.maxDelay = o.maxDelay || 60000;
-    this.refusedDelay = o.refusedDelay || 300000;
-    this.openTimeout = o.openTimeout || 30000;
-    this.maxAttempts = o.maxAttempts || 0;
-    this.budget = o.budgetMs || 0;
-    this.giveUp = o.onGiveUp;
-    this.since = 0;
-    this.failingSince = 0;
-    this.connacks = 0;
+    this.client_ = o.client;
+    this.host_ = o.host;
+    this.open_ = o.open;
+    this.resolve_ = o.resolve;
+    this.random_ = o.random;
+    this.baseDelay_ = orDefault(o.baseDelay, 1000);
+    this.maxDelay_ = orDefault(o.maxDelay, 60000);
+    this.refusedDelay_ = orDefault(o.refusedDelay, 300000);
+    this.openTimeout_ = orDefault(o.openTimeout, 30000);
+    this.maxAttempts_ = orDefault(o.maxAttempts, 0);
+    this.budget_ = orDefault(o.budgetMs, 0);
+    this.giveUp_ = o.onGiveUp;
+    this.since_ = 0;
+    this.failingSince_ = 0;
+    this.connacks_ = 0;
   }
 
   /** Begins (again) with a fresh failure count: the first attempt is made at the next tick. */
@@ -122,7 +123,7 @@ export class Supervisor {
     this.state = SupervisorState.WAITING;
     this.attempts = 0;
     this.nextAt = now;
-    this.failingSince = now;
+    this.failingSince_ = now;
   }
 
   /** Stops making attempts; a running connection is left to the application. */
@@ -134,22 +135,29 @@ export class Supervisor {
   tick(now: number): void {
     const st = this.state;
     if (st === SupervisorState.WAITING && now >= this.nextAt) {
-      this.attempt(now);
-    } else if ((st === SupervisorState.RESOLVING || st === SupervisorState.OPENING) && now - this.since >= this.openTimeout) {
+      // An attempt: resolve first unless an address is cached (or no resolver).
+      this.since_ = now;
+      if (this.resolve_ && this.address === undefined) {
+        this.state = SupervisorState.RESOLVING;
+        this.resolve_(this.host_);
+      } else {
+        this.opening_(now);
+      }
+    } else if ((st === SupervisorState.RESOLVING || st === SupervisorState.OPENING) && now - this.since_ >= this.openTimeout_) {
       this.lastError = 'OPEN_TIMEOUT';
-      this.fail(now, false);
+      this.fail_(now, false);
     } else if (st === SupervisorState.RUNNING) {
-      const c = this.client;
-      if (c.stats.connacks !== this.connacks) {
+      const c = this.client_;
+      if (c.stats.connacks !== this.connacks_) {
         // The broker accepted us at least once since the last look: a success.
-        this.connacks = c.stats.connacks;
+        this.connacks_ = c.stats.connacks;
         this.attempts = 0;
-        this.failingSince = -1;
+        this.failingSince_ = -1;
       }
       if (c.phase !== 0) return;
       // A deliberate disconnect() is the application's decision, not a failure.
       if (c.closeReason === 'DISCONNECTED') this.state = SupervisorState.IDLE;
-      else this.fail(now, (c.closeReason || '').indexOf('REFUSED_') === 0);
+      else this.fail_(now, c.closeReason !== undefined && c.closeReason.indexOf('REFUSED_') === 0);
     }
   }
 
@@ -158,56 +166,47 @@ export class Supervisor {
     if (this.state !== SupervisorState.RESOLVING) return;
     if (address === undefined) {
       this.lastError = 'RESOLVE_FAILED';
-      return this.fail(now, false);
+      return this.fail_(now, false);
     }
     this.address = address;
-    this.opening(now);
+    this.opening_(now);
   }
 
   /** The host opened the transport: the client connects on it. A late one is closed. */
   onOpen(transport: Transport, now: number): void {
     if (this.state !== SupervisorState.OPENING) return transport.close();
     this.state = SupervisorState.RUNNING;
-    this.connacks = this.client.stats.connacks;
-    this.client.connect(transport, now);
+    this.connacks_ = this.client_.stats.connacks;
+    this.client_.connect(transport, now);
   }
 
   /** The host could not open the transport (`code` is kept in lastError). */
   onOpenFailed(code: string, now: number): void {
     if (this.state !== SupervisorState.OPENING) return;
     this.lastError = code;
-    this.fail(now, false);
+    this.fail_(now, false);
   }
 
-  private attempt(now: number): void {
-    this.since = now;
-    if (this.resolve && this.address === undefined) {
-      this.state = SupervisorState.RESOLVING;
-      this.resolve(this.host);
-    } else {
-      this.opening(now);
-    }
-  }
-
-  private opening(now: number): void {
-    this.since = now;
+  /** Asks the host to open the cached address (or the host name). */
+  private opening_(now: number): void {
+    this.since_ = now;
     this.state = SupervisorState.OPENING;
-    this.open(this.address === undefined ? this.host : this.address);
+    this.open_(this.address === undefined ? this.host_ : this.address);
   }
 
   /** Counts a failure, then gives up or schedules the next attempt. */
-  private fail(now: number, refused: boolean): void {
+  private fail_(now: number, refused: boolean): void {
     this.attempts++;
     const n = this.attempts;
-    if (this.failingSince < 0) this.failingSince = now;
-    if ((this.maxAttempts > 0 && n >= this.maxAttempts) || (this.budget > 0 && now - this.failingSince >= this.budget)) {
+    if (this.failingSince_ < 0) this.failingSince_ = now;
+    if ((this.maxAttempts_ > 0 && n >= this.maxAttempts_) || (this.budget_ > 0 && now - this.failingSince_ >= this.budget_)) {
       this.state = SupervisorState.IDLE;
       this.address = undefined;
-      if (this.giveUp) this.giveUp(n);
+      if (this.giveUp_) this.giveUp_(n);
       return;
     }
-    let delay = this.random() * Math.min(this.maxDelay, this.baseDelay * Math.pow(2, n - 1));
-    if (refused && delay < this.refusedDelay) delay = this.refusedDelay;
+    let delay = this.random_() * Math.min(this.maxDelay_, this.baseDelay_ * Math.pow(2, n - 1));
+    if (refused && delay < this.refusedDelay_) delay = this.refusedDelay_;
     this.nextAt = now + delay;
     this.state = SupervisorState.WAITING;
   }

@@ -8,6 +8,10 @@
  * An OPEN byte pipe to the broker. For host authors:
  * - `write` sends a byte string (one char per byte) and returns false when the
  *   data was only buffered (back-pressure); it must not throw on a closed pipe.
+ *   The client does not act on false: what it writes is bounded by the
+ *   in-flight window (maxInflight PUBLISH awaiting acks) and by the acks,
+ *   pings and QoS 0 messages the application causes. A host whose send
+ *   buffer is unbounded (Espruino) should pace QoS 0 publishing itself.
  * - `close` shuts the pipe; it must be idempotent (the core may call it after
  *   the link was already lost) and must not call back into the client.
  * - The host reports incoming bytes with `client.onData(chunk, now)` and a lost

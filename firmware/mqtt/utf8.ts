@@ -20,25 +20,18 @@ export function chr(code: number): string {
 /**
  * True where a string char can hold a UTF-16 code unit (Node, JerryScript,
  * Espruino for Linux); false on byte-string hosts, where fromCharCode above
- * 255 truncates (Espruino on ESP) or throws (Lua's string.char).
+ * 255 truncates (Espruino on ESP) or throws (Lua's string.char). Probed
+ * through chr so that a minifier cannot fold the probe to the build
+ * machine's answer.
  */
-function hasWideChars(): boolean {
-  try {
-    return String.fromCharCode(0x100).charCodeAt(0) === 0x100;
-  } catch {
-    return false;
-  }
+let WIDE = false;
+try {
+  WIDE = chr(0x100).charCodeAt(0) === 0x100;
+} catch {
+  // Lua: a byte-string host.
 }
 
-const WIDE = hasWideChars();
 
-/** Bytes needed for code point c, minus one (the number of continuation bytes). */
-function continuationCount(c: number): number {
-  return c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
-}
-
-/** Lead byte markers indexed by continuation count [RFC 3629 section 3]. */
-const LEAD = [0, 0xc0, 0xe0, 0xf0];
 
 /**
  * Encodes a JS string (UTF-16 code units) as a UTF-8 byte string. A surrogate
@@ -64,9 +57,12 @@ export function encodeUtf8(s: string): string {
         c = 0xfffd;
       }
     }
-    let k = continuationCount(c);
+    // Continuation bytes needed for code point c.
+    let k = c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
     let scale = Math.pow(64, k);
-    out += chr(LEAD[k] + Math.floor(c / scale));
+    // Lead byte marker 0xC0, 0xE0 or 0xF0 for k continuation bytes [RFC 3629
+    // section 3], computed rather than a table, which would live in the heap.
+    out += chr((k > 0 ? 256 - Math.pow(2, 7 - k) : 0) + Math.floor(c / scale));
     while (k-- > 0) {
       c = c % scale;
       scale = scale / 64;
@@ -98,14 +94,16 @@ export function decodeUtf8(bytes: string): string | undefined {
       // continuation byte (k = 0), an overlong form (C0, C1, E0 80.., F0 80..)
       // or a lead byte F5..FF all give a value that fails the checks below.
       const k = c < 0xc0 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
-      c -= LEAD[k];
+      c -= k > 0 ? 256 - Math.pow(2, 7 - k) : 0; // the lead byte marker, as above
       for (let j = 0; j < k; j++) {
         // Past the end charCodeAt gives NaN, which fails this range test too.
         const b = bytes.charCodeAt(i++);
         if (!(b >= 0x80 && b < 0xc0)) return undefined;
         c = c * 64 + (b - 0x80);
       }
-      if (continuationCount(c) !== k || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) return undefined;
+      // Overlong (fewer continuation bytes would do), above U+10FFFF, or a surrogate.
+      const shortest = c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
+      if (shortest !== k || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) return undefined;
     }
     if (!WIDE) continue;
     if (c >= 0x10000) {

@@ -92,6 +92,10 @@ function espruinoBuildOptions(extra) {
     logLevel: 'silent',
     // Assign semantics for class fields: `this.x = v`, not one defineProperty per field.
     tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+    // Internal members are named with a trailing underscore (firmware/mqtt):
+    // renamed to short names across the bundle, since on Espruino every
+    // property name longer than ~7 characters costs extra blocks per object.
+    mangleProps: /_$/,
   };
   const options = Object.assign(base, extra);
   options.define = Object.assign({ require: REQUIRE_PLACEHOLDER }, extra.define || {});

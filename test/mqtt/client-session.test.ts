@@ -128,7 +128,8 @@ describe('subscribe / unsubscribe', () => {
     expect(h.client.subscribe('a/#/b', 0, undefined)).toBe('BAD_FILTER');
     expect(h.client.subscribe('a+', 0, undefined)).toBe('BAD_FILTER');
     expect(h.client.subscribe('', 0, undefined)).toBe('BAD_FILTER');
-    expect(h.client.router.subs).toEqual([]);
+    // Nothing was remembered: a new session re-subscribes nothing.
+    expect(h.online().takeCmds()).toEqual(['connect']);
   });
 
   it('sends UNSUBSCRIBE with its own packet id and forgets the filter', () => {
@@ -145,8 +146,10 @@ describe('subscribe / unsubscribe', () => {
     const [p] = t.take() as mp.IPublishPacket[];
     expect(p.messageId).not.toBe(u.messageId);
     h.feed(broker.unsuback(u.messageId!));
-    expect(h.client.router.subs).toEqual([]);
     expect(h.ev.closes).toEqual([]);
+    // Forgotten: a new session re-subscribes nothing (it re-publishes 't').
+    h.client.onClose(h.clock.now);
+    expect(h.online(false).takeCmds()).toEqual(['connect', 'publish']);
   });
 });
 

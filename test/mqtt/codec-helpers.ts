@@ -1,5 +1,6 @@
 /** Shared helpers for the codec, framer and error tests (not a test file). */
 import { CodecError } from '../../firmware/mqtt/errors';
+import { decodePacket } from '../../firmware/mqtt/decode';
 import { Framer } from '../../firmware/mqtt/framer';
 import { Packet } from '../../firmware/mqtt/packets';
 
@@ -27,7 +28,7 @@ export interface FeedResult {
 
 /** Pushes each chunk into a new framer, draining next() after each push. */
 export function feed(maxPacketSize: number, chunks: string[]): FeedResult {
-  const framer = new Framer(maxPacketSize);
+  const framer = new Framer(maxPacketSize, decodePacket);
   const packets: Packet[] = [];
   let maxBuffered = 0;
   for (const chunk of chunks) {

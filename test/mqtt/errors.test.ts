@@ -61,7 +61,7 @@ describe('sticky error and reset()', () => {
   const good = fromBytes([0x40, 0x02, 0x00, 0x07]); // PUBACK 7
 
   test('after an error, valid input yields nothing and the error stays', () => {
-    const framer = new Framer(100);
+    const framer = new Framer(100, decodePacket);
     framer.push(bad + good);
     expect(framer.next()).toBeUndefined();
     expect(framer.error).toBe('BAD_FLAGS');
@@ -72,7 +72,7 @@ describe('sticky error and reset()', () => {
   });
 
   test('reset() clears the error and the buffer; the next connection decodes', () => {
-    const framer = new Framer(100);
+    const framer = new Framer(100, decodePacket);
     framer.push(good.substring(0, 3)); // a partial packet...
     expect(framer.next()).toBeUndefined();
     expect(framer.buffered()).toBe(1);

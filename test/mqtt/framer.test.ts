@@ -1,4 +1,5 @@
 /** Framer behaviour beyond the fixture tables: header timing, chunking contract, factory. */
+import { decodePacket } from '../../firmware/mqtt/decode';
 import { Framer, createFramer } from '../../firmware/mqtt/framer';
 import { PacketType } from '../../firmware/mqtt/packets';
 import { feed, fromBytes } from './codec-helpers';
@@ -8,7 +9,7 @@ const PUBACK_2 = fromBytes([0x40, 0x02, 0x00, 0x02]);
 const PINGRESP = fromBytes([0xd0, 0x00]);
 
 test('needing more bytes is not an error', () => {
-  const framer = new Framer(100);
+  const framer = new Framer(100, decodePacket);
   framer.push(PUBACK_1.substring(0, 3));
   expect(framer.next()).toBeUndefined();
   expect(framer.error).toBeUndefined();
@@ -35,7 +36,7 @@ test('a packet split across three chunks between two whole ones', () => {
 });
 
 test('bytes left unread by a push without draining are kept in order', () => {
-  const framer = new Framer(100);
+  const framer = new Framer(100, decodePacket);
   framer.push(PUBACK_1 + PUBACK_2);
   expect(framer.next()).toEqual({ type: PacketType.PUBACK, packetId: 1 });
   framer.push(PINGRESP); // against the contract: PUBACK_2 is still unread
@@ -47,7 +48,7 @@ test('bytes left unread by a push without draining are kept in order', () => {
 });
 
 test('buffered() holds only the body of a packet that spans chunks', () => {
-  const framer = new Framer(100);
+  const framer = new Framer(100, decodePacket);
   framer.push(fromBytes([0x30, 0x04, 0x00])); // header + 1 body byte
   expect(framer.next()).toBeUndefined();
   expect(framer.buffered()).toBe(1);
@@ -60,7 +61,7 @@ test('buffered() holds only the body of a packet that spans chunks', () => {
 });
 
 test('a remaining length over the maximum is refused from the header alone', () => {
-  const framer = new Framer(16);
+  const framer = new Framer(16, decodePacket);
   framer.push(fromBytes([0x30, 0x11])); // 17 bytes announced, none sent
   expect(framer.next()).toBeUndefined();
   expect(framer.error).toBe('PACKET_TOO_LARGE');
@@ -75,7 +76,7 @@ test('a remaining length of exactly the maximum is accepted', () => {
 });
 
 test('a 4th length byte with the continuation bit is refused before a 5th arrives', () => {
-  const framer = new Framer(1 << 28);
+  const framer = new Framer(1 << 28, decodePacket);
   framer.push(fromBytes([0x30, 0x80, 0x80, 0x80]));
   expect(framer.next()).toBeUndefined();
   expect(framer.error).toBeUndefined();
@@ -85,14 +86,14 @@ test('a 4th length byte with the continuation bit is refused before a 5th arrive
 });
 
 test('a 4-byte remaining length is accepted', () => {
-  const framer = new Framer(1 << 28);
+  const framer = new Framer(1 << 28, decodePacket);
   framer.push(fromBytes([0x30, 0x80, 0x80, 0x80, 0x01])); // 2097152
   expect(framer.next()).toBeUndefined();
   expect(framer.error).toBeUndefined();
 });
 
 test('an unknown type is refused at the first byte', () => {
-  const framer = new Framer(100);
+  const framer = new Framer(100, decodePacket);
   framer.push(fromBytes([0xf0]));
   expect(framer.next()).toBeUndefined();
   expect(framer.error).toBe('UNKNOWN_TYPE');

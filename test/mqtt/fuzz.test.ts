@@ -15,6 +15,7 @@ import * as mqttPacket from 'mqtt-packet';
 import { isDeepStrictEqual } from 'util';
 import { encodePacket } from '../../firmware/mqtt/encode';
 import { CodecError } from '../../firmware/mqtt/errors';
+import { decodePacket } from '../../firmware/mqtt/decode';
 import { Framer } from '../../firmware/mqtt/framer';
 import { Packet } from '../../firmware/mqtt/packets';
 import { hex, toByteString } from '../support/bytes';
@@ -159,8 +160,8 @@ describe('framer fuzz (seed 0x' + SEED.toString(16) + ', ' + INPUTS + ' inputs)'
   test('no throw, bounded buffer, sticky errors, decoded packets round-trip', () => {
     const rng = new Rng(SEED);
     const pool = validPool(rng);
-    const framer = new Framer(MAX_PACKET_SIZE);
-    const checker = new Framer(1 << 20);
+    const framer = new Framer(MAX_PACKET_SIZE, decodePacket);
+    const checker = new Framer(1 << 20, decodePacket);
     const errors: { [code: string]: number } = {};
     const failures: string[] = [];
     let decoded = 0;
@@ -219,7 +220,7 @@ describe('framer fuzz (seed 0x' + SEED.toString(16) + ', ' + INPUTS + ' inputs)'
   }, 120000);
 
   test('reset() after an error clears it and the framer decodes again', () => {
-    const framer = new Framer(MAX_PACKET_SIZE);
+    const framer = new Framer(MAX_PACKET_SIZE, decodePacket);
     framer.push('\x00\x00');
     expect(framer.next()).toBeUndefined();
     expect(framer.error).toBe('UNKNOWN_TYPE');

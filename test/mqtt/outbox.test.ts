@@ -1,82 +1,73 @@
 /**
  * The bounded outbox: limits in messages and bytes, the three overflow
- * policies, counters, and the rule that every drop is reported.
+ * policies, counters, and the rule that every drop is reported. The outbox
+ * logic lives in the client session (session.ts); it is driven here through
+ * publish() while offline, where every message stays QUEUED.
  */
-import { MsgState, OutMessage, Outbox, PublishOutcome, Stats } from '../../firmware/mqtt/outbox';
-import { harness } from '../support/scripted-transport';
+import { MsgState } from '../../firmware/mqtt/outbox';
+import { broker, harness } from '../support/scripted-transport';
 
-const stats = (): Stats => ({ published: 0, acked: 0, dropped: 0, rejected: 0, received: 0, reconnects: 0, connacks: 0 });
-let nextToken = 1;
-const msg = (topic: string, size = 10, state = MsgState.QUEUED): OutMessage => ({
-  token: nextToken++,
-  topic,
-  payload: '',
-  qos: 1,
-  retain: false,
-  packetId: nextToken,
-  state,
-  size,
-});
-
+/** A client offline with the given outbox bounds; `topics()` lists the outbox. */
 function box(overflow: 'reject' | 'dropOldest' | 'latestPerTopic', maxMessages = 3, maxBytes = 1000) {
-  const done: [string, PublishOutcome][] = [];
-  const s = stats();
-  const o = new Outbox(maxMessages, maxBytes, overflow, s, (m, outcome) => done.push([m.topic + m.token, outcome]));
-  return { o, s, done, topics: () => o.msgs.map((m) => m.topic) };
+  const h = harness({ overflow, maxMessages, maxBytes });
+  return { h, topics: () => h.client.outbox.msgs.map((m) => m.topic) };
 }
+
+/** A payload that makes a QoS 1 PUBLISH on `topic` exactly `size` bytes (2 header + 2 + topic + 2 id). */
+const payloadFor = (topic: string, size: number) => 'x'.repeat(size - 6 - topic.length);
 
 describe('Outbox', () => {
   it("'reject' refuses new messages when full and drops nothing", () => {
     const b = box('reject', 2);
-    expect(b.o.admit(msg('a'))).toBe(true);
-    expect(b.o.admit(msg('b'))).toBe(true);
-    expect(b.o.admit(msg('c'))).toBe(false);
+    expect(b.h.client.publish('a', '', 1, false)).toBe(1);
+    expect(b.h.client.publish('b', '', 1, false)).toBe(2);
+    expect(b.h.client.publish('c', '', 1, false)).toBe('OUTBOX_FULL');
     expect(b.topics()).toEqual(['a', 'b']);
-    expect(b.done).toEqual([]);
-    expect(b.s.dropped).toBe(0);
+    expect(b.h.ev.done).toEqual([]);
+    expect(b.h.client.stats.dropped).toBe(0);
   });
 
   it("'dropOldest' drops the oldest queued message and reports it", () => {
     const b = box('dropOldest', 2);
-    const a = msg('a');
-    b.o.admit(a);
-    b.o.admit(msg('b'));
-    expect(b.o.admit(msg('c'))).toBe(true);
+    const a = b.h.client.publish('a', '', 1, false);
+    b.h.client.publish('b', '', 1, false);
+    expect(b.h.client.publish('c', '', 1, false)).toBe(3);
     expect(b.topics()).toEqual(['b', 'c']);
-    expect(b.done).toEqual([['a' + a.token, 'DROPPED']]);
-    expect(b.s.dropped).toBe(1);
+    expect(b.h.ev.done.map((d) => [d[0], d[1]])).toEqual([[a, 'DROPPED']]);
+    expect(b.h.client.stats.dropped).toBe(1);
   });
 
   it("'latestPerTopic' replaces a queued message on the same topic, else drops the oldest", () => {
     const b = box('latestPerTopic', 3);
-    b.o.admit(msg('a'));
-    b.o.admit(msg('b'));
-    b.o.admit(msg('c'));
-    b.o.admit(msg('b'));
+    for (const t of ['a', 'b', 'c', 'b']) b.h.client.publish(t, '', 1, false);
     expect(b.topics()).toEqual(['a', 'c', 'b']);
-    expect(b.done.map((d) => d[1])).toEqual(['REPLACED']);
-    b.o.admit(msg('d'));
+    expect(b.h.ev.done.map((d) => d[1])).toEqual(['REPLACED']);
+    b.h.client.publish('d', '', 1, false);
     expect(b.topics()).toEqual(['c', 'b', 'd']);
-    expect(b.done.map((d) => d[1])).toEqual(['REPLACED', 'DROPPED']);
-    expect(b.s.dropped).toBe(2);
+    expect(b.h.ev.done.map((d) => d[1])).toEqual(['REPLACED', 'DROPPED']);
+    expect(b.h.client.stats.dropped).toBe(2);
   });
 
   it('makes room for a large message by dropping as many as needed within maxBytes', () => {
     const b = box('dropOldest', 10, 100);
-    for (const t of ['a', 'b', 'c', 'd']) b.o.admit(msg(t, 25));
-    expect(b.o.admit(msg('big', 60))).toBe(true);
+    for (const t of ['a', 'b', 'c', 'd']) b.h.client.publish(t, payloadFor(t, 25), 1, false);
+    expect(b.h.client.outbox.bytes).toBe(100);
+    expect(b.h.client.publish('big', payloadFor('big', 60), 1, false)).toBe(5);
     expect(b.topics()).toEqual(['d', 'big']);
-    expect(b.o.bytes).toBe(85);
-    expect(b.s.dropped).toBe(3);
+    expect(b.h.client.outbox.bytes).toBe(85);
+    expect(b.h.client.stats.dropped).toBe(3);
   });
 
   it('never drops a message already written (it may be in the broker session)', () => {
     const b = box('dropOldest', 2);
-    b.o.admit(msg('a', 10, MsgState.AWAIT_PUBACK));
-    b.o.admit(msg('b', 10, MsgState.AWAIT_PUBCOMP));
-    expect(b.o.admit(msg('c'))).toBe(false);
+    b.h.online();
+    b.h.client.publish('a', '', 1, false);
+    b.h.client.publish('b', '', 2, false);
+    b.h.feed(broker.pubrec(2));
+    expect(b.h.client.outbox.msgs.map((m) => m.state)).toEqual([MsgState.AWAIT_PUBACK, MsgState.AWAIT_PUBCOMP]);
+    expect(b.h.client.publish('c', '', 1, false)).toBe('OUTBOX_FULL');
     expect(b.topics()).toEqual(['a', 'b']);
-    expect(b.done).toEqual([]);
+    expect(b.h.ev.done).toEqual([]);
   });
 });
 

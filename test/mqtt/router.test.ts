@@ -1,8 +1,10 @@
 /**
  * Topic filters [MQTT 4.7]: validation, matching (with the spec's own
- * examples and the $-topic rule), and dispatch to handlers.
+ * examples and the $-topic rule), and the client's dispatch to handlers.
  */
-import { Router, topicMatches, validFilter } from '../../firmware/mqtt/router';
+import * as mp from 'mqtt-packet';
+import { topicMatches, validFilter } from '../../firmware/mqtt/router';
+import { broker, harness } from '../support/scripted-transport';
 
 describe('validFilter', () => {
   it.each(['#', '+', 'a/#', 'a/+/b', '+/+', '/', 'a//b', '$SYS/#', 'sport/tennis/+'])('accepts %s', (f) => {
@@ -50,29 +52,39 @@ describe('topicMatches', () => {
   });
 });
 
-describe('Router', () => {
-  it('dispatches to every matching handler and reports whether any took the message', () => {
-    const r = new Router();
+describe('dispatch to subscription handlers', () => {
+  it('dispatches to every matching handler; onMessage gets only what no handler took', () => {
+    const h = harness();
+    h.online();
     const seen: string[] = [];
-    r.add('a/+', 0, (t, p) => seen.push('plus:' + t + ':' + p));
-    r.add('a/#', 1, (t) => seen.push('hash:' + t));
-    r.add('b', 0, undefined);
-    expect(r.dispatch('a/x', 'v', 0, false)).toBe(true);
+    h.client.subscribe('a/+', 0, (t, p) => seen.push('plus:' + t + ':' + p));
+    h.client.subscribe('a/#', 1, (t) => seen.push('hash:' + t));
+    h.client.subscribe('b', 0, undefined);
+    h.feed(broker.publish('a/x', 'v', 0));
     expect(seen).toEqual(['plus:a/x:v', 'hash:a/x']);
-    expect(r.dispatch('b', 'v', 0, false)).toBe(false);
-    expect(r.dispatch('$a/x', 'v', 0, false)).toBe(false);
+    expect(h.ev.messages).toEqual([]);
+    h.feed(broker.publish('b', 'v', 0) + broker.publish('$a/x', 'v', 0));
+    expect(h.ev.messages.map((m) => m[0])).toEqual(['b', '$a/x']);
+    expect(seen.length).toBe(2);
   });
 
   it('replaces a repeated filter and removes one', () => {
-    const r = new Router();
+    const h = harness();
+    let t = h.online();
     const seen: string[] = [];
-    r.add('a', 0, () => seen.push('old'));
-    r.add('a', 2, () => seen.push('new'));
-    expect(r.subs.map((s) => [s.topic, s.qos])).toEqual([['a', 2]]);
-    r.dispatch('a', '', 0, false);
+    h.client.subscribe('a', 0, () => seen.push('old'));
+    h.client.subscribe('a', 2, () => seen.push('new'));
+    h.feed(broker.publish('a', '', 0));
     expect(seen).toEqual(['new']);
-    expect(r.remove('a')).toBe(true);
-    expect(r.remove('a')).toBe(false);
-    expect(r.dispatch('a', '', 0, false)).toBe(false);
+    // One record: a new session re-subscribes 'a' once, at the newer QoS.
+    h.client.onClose(h.clock.now);
+    t = h.online(false);
+    const subs = t.take().filter((p) => p.cmd === 'subscribe') as mp.ISubscribePacket[];
+    expect(subs.map((s) => s.subscriptions)).toEqual([[{ topic: 'a', qos: 2 }]]);
+    expect(h.client.unsubscribe('a')).toBe(true);
+    expect(h.client.unsubscribe('a')).toBe(false);
+    h.feed(broker.publish('a', '', 0));
+    expect(seen).toEqual(['new']);
+    expect(h.ev.messages.map((m) => m[0])).toEqual(['a']);
   });
 });

@@ -105,6 +105,15 @@ describe('Supervisor', () => {
     expect(new Set(delays).size).toBe(delays.length);
   });
 
+  it('baseDelay 0 means no backoff (0 is a value, not the default)', () => {
+    const r = rig({ baseDelay: 0 });
+    r.sup.start(r.h.clock.now);
+    r.advance(1000);
+    r.sup.onOpenFailed('ECONNREFUSED', r.h.clock.now);
+    expect(r.sup.attempts).toBe(1);
+    expect(r.sup.nextAt).toBe(r.h.clock.now);
+  });
+
   it('never exceeds the cap even when random() is close to 1', () => {
     const r = rig({ baseDelay: 500, maxDelay: 8000, random: () => 0.999999 });
     r.sup.start(r.h.clock.now);
