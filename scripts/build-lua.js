@@ -7,6 +7,8 @@
  * Every diagnostic, error or warning, from TypeScript or from tstl fails the
  * build: a construct tstl cannot translate (bitwise operators on the 5.1
  * target, Map, a missing `this: void`...) must be caught the day it is written.
+ * So does a condition whose truth differs between JS and Lua (truthinessHazards),
+ * which tstl translates without a word.
  *
  * Usage: node scripts/build-lua.js   (npm run build:lua)
  * Prints the bundle size and, when luac5.1 is installed, the size of its
@@ -69,11 +71,16 @@ function maybeFalsyInJsOnly(t) {
  * Conditions in firmware/mqtt whose truth differs between JS and Lua: in Lua
  * only nil and false are false, so `o.maxInflight || 10` keeps 0 on Lua and
  * `if (!packet)` passes an empty string. tstl translates them without a word.
- * Returns "file:line: text (type)" strings. Advisory: the build prints them.
+ * Both operands of `&&` / `||` in a condition are conditions; elsewhere
+ * (`a || b` as a value) only the left one is. Checks the .ts files of `dir`
+ * (default firmware/mqtt) with tsconfig.lua.json's options.
+ * Returns "file:line: text (type)" strings. buildLua fails on any: write
+ * `x === undefined ? d : x` (options.ts orDefault) or an explicit comparison.
  */
-function truthinessHazards() {
+function truthinessHazards(dir) {
   const config = tstl.parseConfigFileWithSystem(CONFIG);
-  const files = fs.readdirSync(CORE_DIR).filter((f) => f.endsWith('.ts')).map((f) => path.join(CORE_DIR, f));
+  const coreDir = dir || CORE_DIR;
+  const files = fs.readdirSync(coreDir).filter((f) => f.endsWith('.ts')).map((f) => path.join(coreDir, f));
   const program = ts.createProgram(files, Object.assign({}, config.options, { noEmit: true }));
   const checker = program.getTypeChecker();
   const K = ts.SyntaxKind;
@@ -83,7 +90,10 @@ function truthinessHazards() {
   const condition = (e) => {
     while (ts.isParenthesizedExpression(e)) e = e.expression;
     if (ts.isPrefixUnaryExpression(e) && e.operator === K.ExclamationToken) return condition(e.operand);
-    if (isLogical(e)) return condition(e.left);
+    if (isLogical(e)) {
+      condition(e.left);
+      return condition(e.right);
+    }
     const type = checker.getTypeAtLocation(e);
     if (!maybeFalsyInJsOnly(type)) return;
     const sf = e.getSourceFile();
@@ -189,11 +199,13 @@ function strippedBytecodeSize(file) {
 
 /**
  * Builds dist/mqtt.lua. Throws, with every diagnostic in the message, if tstl
- * reports anything on any firmware/mqtt file or on the bundle, if the output
+ * reports anything on any firmware/mqtt file or on the bundle, if a core
+ * condition tests a number or string for truth (truthinessHazards), if the output
  * pulls in a FORBIDDEN_LUALIB feature, is not ASCII, or if it uses a Lua
  * global outside LUA_GLOBALS (that check
  * needs luac5.1 and is skipped without it). Nothing is written on failure.
- * `bundleOnly` skips checkCoreFiles (tests report that check on its own).
+ * `bundleOnly` skips checkCoreFiles and truthinessHazards (tests report those
+ * checks on their own).
  * Returns `{ file, bytes, luacBytes, globalsChecked }`.
  */
 function buildLua(bundleOnly) {
@@ -201,6 +213,11 @@ function buildLua(bundleOnly) {
   if (coreDiagnostics.length > 0) {
     throw new Error('Lua build failed: firmware/mqtt has ' + coreDiagnostics.length + ' diagnostic(s):\n' +
       formatDiagnostics(coreDiagnostics));
+  }
+  const hazards = bundleOnly ? [] : truthinessHazards();
+  if (hazards.length > 0) {
+    throw new Error('Lua build failed: ' + hazards.length + ' condition(s) in firmware/mqtt where 0 or \'\' is false ' +
+      'in JS but true in Lua (compare with undefined explicitly, see orDefault in options.ts):\n  ' + hazards.join('\n  '));
   }
   const result = transpileLua();
   if (result.diagnostics.length > 0) {
@@ -237,11 +254,6 @@ if (require.main === module) {
       ? 'luac5.1 not installed: stripped bytecode size not measured (apt-get install lua5.1)'
       : 'luac5.1 -s: ' + built.luacBytes + ' bytes (host bytecode, estimate only)');
     if (!built.globalsChecked) console.log('WARNING: luac5.1 not installed: global-variable check skipped');
-    const hazards = truthinessHazards();
-    if (hazards.length > 0) {
-      console.log('WARNING: ' + hazards.length + ' condition(s) where 0 or \'\' is false in JS but true in Lua' +
-        ' (use ?? or an explicit comparison):\n  ' + hazards.join('\n  '));
-    }
   } catch (err) {
     console.error(err.message);
     process.exit(1);

@@ -95,6 +95,7 @@ export function runOnBinary(binary: string, file: string, args: string[]): LuaRu
 export interface BuildLua {
   transpileLua(): { diagnostics: readonly unknown[]; lua: string | undefined };
   checkCoreFiles(): readonly unknown[];
+  truthinessHazards(dir?: string): string[];
   nonAsciiOffsets(text: string): number[];
   lualibFeatures(lua: string): string[];
   FORBIDDEN_LUALIB: RegExp;
