@@ -1,0 +1,130 @@
+/**
+ * dist/mqtt.js on a REAL Espruino for Linux interpreter, through
+ * scripts/espruino-mem.js. Needs ESPRUINO_BIN (an Espruino for Linux binary);
+ * without it the interpreter tests are skipped with a plain message. The
+ * argument checks of the script run everywhere.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+interface Memory { usage: number; free: number; total: number; blocksize: number }
+interface Measured { load?: Memory; run?: Memory; error: string; output: string }
+interface EspruinoMem {
+  measureCode(bin: string, code: string, opts: { flash: boolean; runMs: number }): Promise<Measured>;
+  runCode(bin: string, code: string, tail: string, flash: boolean, timeoutMs: number): Promise<{ code: number | null; output: string }>;
+}
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SCRIPT = path.join(ROOT, 'scripts', 'espruino-mem.js');
+const mem = require(SCRIPT) as EspruinoMem;
+const mqttPacket = require('mqtt-packet') as { generate(p: object): Buffer };
+const BIN = process.env.ESPRUINO_BIN;
+const MQTT_BUNDLE = path.join(ROOT, 'dist', 'mqtt.js');
+const RUN_TIMEOUT_MS = 60000;
+
+/**
+ * Boots `bundle` from (emulated) flash as .bootcde, then runs `probe`: from
+ * flash the bundle fits even an ESP8266-sized heap, where loading its source
+ * into RAM runs out of memory.
+ */
+function probeBundle(bundle: string, probe: string): Promise<{ output: string }> {
+  return mem.runCode(BIN as string, bundle, probe, true, RUN_TIMEOUT_MS);
+}
+
+/** What the program printed after `tag` on one line, parsed as JSON. */
+function printed(output: string, tag: string): unknown {
+  const line = output.split(/\r?\n/).find((l) => l.indexOf(tag) >= 0);
+  if (line === undefined) throw new Error('no "' + tag + '" line in:\n' + output.slice(-3000));
+  return JSON.parse(line.slice(line.indexOf(tag) + tag.length));
+}
+
+describe('scripts/espruino-mem.js arguments', () => {
+  function run(env: NodeJS.ProcessEnv): { status: number | null; stderr: string } {
+    const r = spawnSync(process.execPath, [SCRIPT, MQTT_BUNDLE], { env: env, encoding: 'utf8' });
+    return { status: r.status, stderr: r.stderr };
+  }
+
+  test('exits 2 naming ESPRUINO_BIN when it is unset', () => {
+    const env = Object.assign({}, process.env);
+    delete env.ESPRUINO_BIN;
+    const r = run(env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('ESPRUINO_BIN is not set');
+  });
+
+  test('exits 2 when ESPRUINO_BIN is not an executable file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'espruino-bin-'));
+    const notExecutable = path.join(dir, 'espruino');
+    fs.writeFileSync(notExecutable, 'not a binary');
+    fs.chmodSync(notExecutable, 0o644);
+    try {
+      const r = run(Object.assign({}, process.env, { ESPRUINO_BIN: notExecutable }));
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('not an executable file');
+      expect(run(Object.assign({}, process.env, { ESPRUINO_BIN: dir })).stderr).toContain('is not a file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+if (!BIN) console.log('SKIPPED: set ESPRUINO_BIN to an Espruino for Linux binary');
+const onEspruino = BIN ? describe : describe.skip;
+
+onEspruino('dist/mqtt.js on the real interpreter', () => {
+  let bundle = '';
+
+  beforeAll(() => {
+    if (!fs.existsSync(MQTT_BUNDLE)) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
+    bundle = fs.readFileSync(MQTT_BUNDLE, 'latin1');
+  });
+
+  test('loads and exposes the MQTT global as one plain object', async () => {
+    const probe = 'print("@@API "+JSON.stringify({type:typeof MQTT,keys:Object.keys(MQTT).sort()}));quit();';
+    const r = await probeBundle(bundle, probe);
+    expect(r.output).not.toMatch(/Uncaught|OUT OF MEMORY|ASSERT/);
+    expect(printed(r.output, '@@API ')).toEqual({
+      type: 'object',
+      keys: expect.arrayContaining(['createClient', 'createFramer', 'createSupervisor', 'encodePacket']),
+    });
+  });
+
+  test('PUBLISH round trip: encodePacket matches mqtt-packet, createFramer decodes it from 7-byte chunks', async () => {
+    const probe = [
+      'function hex(s){var h="";for(var i=0;i<s.length;i++){var c=s.charCodeAt(i);h+=(c<16?"0":"")+c.toString(16)}return h}',
+      'var payload="";for(var i=0;i<256;i++)payload+=String.fromCharCode(i);',
+      'var bytes=MQTT.encodePacket({type:3,dup:false,qos:1,retain:true,topic:"sensors/t1/telemetry",packetId:10,payload:payload});',
+      'print("@@ENC "+JSON.stringify(hex(bytes)));',
+      'var f=MQTT.createFramer(1024),got=[];',
+      'for(var o=0;o<bytes.length;o+=7){f.push(bytes.substr(o,7));var p;while((p=f.next())!==undefined)got.push(p)}',
+      'print("@@DEC "+JSON.stringify(got.map(function(p){return{type:p.type,dup:p.dup,qos:p.qos,retain:p.retain,topic:p.topic,packetId:p.packetId,payload:hex(p.payload)}})));',
+      'print("@@ERR "+JSON.stringify(String(f.error)));quit();',
+    ].join('\n');
+    const r = await probeBundle(bundle, probe);
+    const payload = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const expected = mqttPacket.generate({
+      cmd: 'publish', topic: 'sensors/t1/telemetry', payload: payload, qos: 1, retain: true, dup: false, messageId: 10,
+    });
+    expect(printed(r.output, '@@ENC ')).toBe(expected.toString('hex'));
+    expect(printed(r.output, '@@DEC ')).toEqual([{
+      type: 3, dup: false, qos: 1, retain: true, topic: 'sensors/t1/telemetry', packetId: 10, payload: payload.toString('hex'),
+    }]);
+    expect(printed(r.output, '@@ERR ')).toBe('undefined');
+  });
+
+  test('espruino-mem measures the bundle from flash: more blocks than an empty program, within the heap', async () => {
+    const empty = await mem.measureCode(BIN as string, '', { flash: true, runMs: 100 });
+    const loaded = await mem.measureCode(BIN as string, bundle, { flash: true, runMs: 100 });
+    expect(empty.load).toBeDefined();
+    expect(loaded.load).toBeDefined();
+    const e = empty.load as Memory;
+    const l = loaded.load as Memory;
+    expect(l.total).toBe(e.total);
+    expect(l.usage + l.free).toBe(l.total);
+    // The API object, its functions and their scopes: hundreds of blocks on any geometry.
+    expect(l.usage - e.usage).toBeGreaterThan(100);
+    expect(loaded.run).toBeDefined();
+  });
+});
