@@ -7,7 +7,8 @@
  *      alternating which goes first, ROUNDS rounds;
  *   2. heap growth of our client over HEAP_COUNT publishes (bench/heap.js,
  *      a child with --expose-gc);
- *   3. bundle sizes of dist/*.js (bytes, gzip -9).
+ *   3. bundle sizes of dist/*.js (bytes, gzip -9);
+ *   4. per-board heap blocks, estimated by the simulator (bench/memory.js).
  * BENCH_BROKER=aedes uses aedes even when Mosquitto is installed.
  * Prints readable tables; exits 0 on success, 1 on any failure. Bounded: the
  * whole run is aborted after DEADLINE_MS.
@@ -20,6 +21,7 @@ const path = require('path');
 const { startBroker } = require('./broker');
 const { mqttjsRunner, oursRunner } = require('./throughput');
 const { measure, formatSizeTable } = require('../scripts/lib/sizes');
+const { memoryReport } = require('./memory');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -122,6 +124,7 @@ async function main() {
     await broker.stop();
   }
   sizes();
+  await memoryReport();
   console.log('\nbench finished in ' + ((Date.now() - started) / 1000).toFixed(1) + ' s');
 }
 

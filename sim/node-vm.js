@@ -60,6 +60,10 @@ const PRELUDE = `(function (installEventMixin, removedGlobals, removedMembers, n
   for (var k = 0; k < removedGlobals.length; k++) delete g[removedGlobals[k]];
 })`;
 
+/** Context names must be unique per process, even when a test runner loads this module again. */
+const CONTEXT_TAG = Math.random().toString(36).slice(2, 8);
+let contextSerial = 0;
+
 /** One simulated device. Create with createNode(). */
 class SimNode {
   constructor(options) {
@@ -77,6 +81,7 @@ class SimNode {
     this.logSink = o.log;
     this.events = new EventEmitter();
     this.flash = new FlashStore(this.profile.storageBytes);
+    seedFiles(this.flash, o.files);
     this.i2c = new I2cBus();
     this.oneWire = new OneWireBuses();
     this.sensors = o.sensors || {};
@@ -131,6 +136,22 @@ class SimNode {
     }
   }
 
+  /**
+   * The node loses power now (a crash, a pulled plug): timers stop and its
+   * sockets end as `abruptClose` says: 'reset' sends a TCP RST, 'silent'
+   * leaves them open and mute, so a broker notices only through keepalive.
+   * The node stays off until start(); stop() releases the mute sockets.
+   */
+  cutPower() {
+    for (const h of this.nodeTimers) clearTimeout(h);
+    this.nodeTimers.clear();
+    this.teardown(this.abruptClose);
+    if (this.state !== 'stopped') {
+      this.state = 'stopped';
+      this.events.emit('stop', { id: this.id });
+    }
+  }
+
   /** Resets the node now (RAM lost, Storage kept), like pressing RST. */
   reboot(reason) {
     if (this.state === 'stopped') return;
@@ -147,13 +168,17 @@ class SimNode {
     if (!this.env || !this.env.alive) return;
     this.teardown(this.abruptClose);
     this.state = 'sleeping';
+    // ESP8266 with 0 us sleeps until an external reset: no wake-up timer.
+    if (us !== 0) {
+      const simAtSleep = this.now();
+      this.nodeTimer((us / 1000) * this.sleepScale, () => {
+        if (this.state !== 'sleeping') return;
+        this.clock = { real: Date.now(), sim: simAtSleep + us / 1000 };
+        this.boot('deepsleep');
+      });
+    }
+    // Last, so that a listener calling stop() also cancels the wake-up.
     this.events.emit('sleep', { id: this.id, us, bootCount: this.bootCount });
-    if (us === 0) return; // ESP8266: sleep until an external reset
-    const simAtSleep = this.now();
-    this.nodeTimer((us / 1000) * this.sleepScale, () => {
-      this.clock = { real: Date.now(), sim: simAtSleep + us / 1000 };
-      this.boot('deepsleep');
-    });
   }
 
   /** Takes the Wi-Fi access point away; it comes back after `ms` simulated ms if given. */
@@ -179,11 +204,16 @@ class SimNode {
     return this.flash;
   }
 
-  /** Estimated JsVar blocks of the current boot: {usage, total, free, blocksize, code, dynamic, buffers}. */
-  memory() {
+  /**
+   * Estimated JsVar blocks of the current boot: {usage, total, free,
+   * blocksize, code, dynamic, buffers}. With {deep: true} the data held in
+   * closure scopes is counted too (slow; process.memory() inside the bundle
+   * stays shallow, a lower bound).
+   */
+  memory(options) {
     const total = this.profile.blockCount;
     if (!this.env) return { usage: 0, total, free: total, blocksize: this.profile.blockSize, code: 0, dynamic: 0, buffers: 0 };
-    const m = this.env.memoryBreakdown();
+    const m = this.env.memoryBreakdown(Boolean(options && options.deep));
     return Object.assign({ total, free: Math.max(total - m.usage, 0), blocksize: this.profile.blockSize }, m);
   }
 
@@ -215,7 +245,9 @@ class SimNode {
     this.env = env;
     this.state = 'running';
     const globals = createGlobals(env);
-    const ctx = vm.createContext({}, { name: this.id + '#' + this.bootCount });
+    // Unique per process: the deep memory walk finds the context by name (scopes.js).
+    env.contextName = 'sim ' + this.id + '#' + this.bootCount + ' ' + CONTEXT_TAG + '.' + ++contextSerial;
+    const ctx = vm.createContext({}, { name: env.contextName });
     env.ctx = ctx;
     vm.runInContext(PRELUDE, ctx)(vm.runInContext('(' + installEventMixin.toString() + ')', ctx), REMOVED_GLOBALS, REMOVED_MEMBERS, () => this.now());
     env.realm = vm.runInContext('({ Error: Error, Uint8Array: Uint8Array, JSON: JSON, Array: Array, Object: Object, Function: Function })', ctx);
@@ -243,6 +275,21 @@ class SimNode {
     for (const h of env.immediates) clearImmediate(h);
     for (const sock of env.sockets) abandon(sock, mode, this.zombies);
     env.sockets.clear();
+  }
+}
+
+/**
+ * Writes `files` (name -> content) into flash before the first boot, as a
+ * flashing tool would (e.g. "node.json", the config of a bundle built
+ * without --config). Contents are byte strings; objects are stored as JSON.
+ */
+function seedFiles(flash, files) {
+  if (!files) return;
+  for (const name of Object.keys(files)) {
+    const v = files[name];
+    const content = typeof v === 'string' ? v : JSON.stringify(v);
+    if (name.length === 0 || name.length > 28) throw new Error('Storage file name must be 1..28 chars: ' + name);
+    if (!flash.put(name, content, content.length)) throw new Error('Storage full while seeding ' + name);
   }
 }
 
@@ -274,6 +321,8 @@ function macFor(id) {
  * @param {'reset'|'silent'} [options.abruptClose] what the broker sees when the node dies
  * @param {(line: string, node: SimNode) => void} [options.log] console output sink
  * @param {object} [options.profile] overrides of the board profile (sim/boards.js)
+ * @param {Record<string, string|object>} [options.files] Storage files written before the
+ *   first boot (name -> byte string, or an object stored as JSON), e.g. {"node.json": config}
  * @returns {SimNode}
  */
 function createNode(options) {

@@ -44,6 +44,10 @@ function createSleepObject(env) {
       if (esp8266 && (typeof us !== 'number' || Math.floor(n) !== n || n < 0)) throw env.error('Invalid microseconds');
       if (!(n >= 0)) throw env.error('Invalid microseconds');
       env.node.deepSleepFromBundle(n);
+      // ESP32.deepSleep never returns [targets/esp32/jswrap_esp32.c]; ESP8266's
+      // system_deep_sleep returns and the chip powers down when the JS task
+      // ends, so only there can the code after the call still print.
+      if (!esp8266) env.muted = true;
     },
     reboot() {
       env.node.reboot(env.profile.sleepObject + '.reboot');

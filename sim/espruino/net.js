@@ -217,7 +217,9 @@ function abandon(sock, mode, zombies) {
   if (mode === 'silent') {
     n.pause();
     zombies.add(n);
-  } else if (typeof n.resetAndDestroy === 'function' && n.connecting === false && !n.encrypted) {
+  } else if (typeof n.resetAndDestroy === 'function' && n.connecting === false && !n.encrypted && !n.writableEnded) {
+    // Not after end(): libuv refuses a reset while a shutdown is pending
+    // (UV_EINVAL) and the handle then never closes, which hangs Node at exit.
     n.resetAndDestroy();
   } else {
     n.destroy();

@@ -13,8 +13,9 @@
  *   value), names longer than blockSize-5 chars and strings longer than
  *   blockSize-8 chars take extension blocks of blockSize chars.
  * The walk reaches what the bundle can reach from new globals, timers,
- * listeners and Storage-free data; state held only in closure scopes is not
- * visible to it, so dynamic usage is a lower bound. Socket send/receive
+ * listeners and Storage-free data; state held only in closure scopes is
+ * visible only to the deep walk (scopes.js, node.memory({deep: true})), so
+ * the shallow figure of process.memory() is a lower bound. Socket send/receive
  * buffers are added as string blocks (they are RAM on the device).
  */
 
@@ -44,8 +45,11 @@ function nameBlocks(name, blockSize) {
  * @param {Set<any>} seen
  * @param {(o: any) => boolean} isBundleObject true for objects of the node's realm
  * @param {boolean} codeInFlash function bodies stay in flash
+ * @param {(fn: Function) => {key: string, vars: {name: string, value: any}[]}[]} [scopesOf]
+ *   deep mode: the closure scopes of a function (scopes.js); each scope is
+ *   charged once (by key) as an object with one member per variable
  */
-function estimateBlocks(value, blockSize, seen, isBundleObject, codeInFlash) {
+function estimateBlocks(value, blockSize, seen, isBundleObject, codeInFlash, scopesOf) {
   if (typeof value === 'string') return stringBlocks(value.length, blockSize);
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return 1;
   if (seen.has(value)) return 0;
@@ -54,6 +58,7 @@ function estimateBlocks(value, blockSize, seen, isBundleObject, codeInFlash) {
   let n = 1;
   if (typeof value === 'function') {
     n += codeInFlash ? 1 : stringBlocks(Function.prototype.toString.call(value).length, blockSize);
+    if (scopesOf) n += scopeBlocks(scopesOf(value), blockSize, seen, isBundleObject, codeInFlash, scopesOf);
   }
   if (ArrayBuffer.isView(value)) return n + 1 + Math.ceil(value.byteLength / blockSize);
   for (const key of Object.keys(value)) {
@@ -63,7 +68,19 @@ function estimateBlocks(value, blockSize, seen, isBundleObject, codeInFlash) {
     } catch (e) {
       continue;
     }
-    n += nameBlocks(key, blockSize) + estimateBlocks(child, blockSize, seen, isBundleObject, codeInFlash);
+    n += nameBlocks(key, blockSize) + estimateBlocks(child, blockSize, seen, isBundleObject, codeInFlash, scopesOf);
+  }
+  return n;
+}
+
+/** Blocks of closure scopes not charged yet: one per scope plus a member per variable. */
+function scopeBlocks(scopes, blockSize, seen, isBundleObject, codeInFlash, scopesOf) {
+  let n = 0;
+  for (const scope of scopes) {
+    if (seen.has(scope.key)) continue;
+    seen.add(scope.key);
+    n += 1;
+    for (const v of scope.vars) n += nameBlocks(v.name, blockSize) + estimateBlocks(v.value, blockSize, seen, isBundleObject, codeInFlash, scopesOf);
   }
   return n;
 }

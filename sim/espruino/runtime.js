@@ -12,6 +12,7 @@ const { createRng } = require('./rng');
 const { listenersOf, allListeners } = require('./events');
 const { abandon, failLater, pendingBytes, SOCKET_ERR } = require('./net');
 const { estimateBlocks, stringBlocks, codeBlocks, EMPTY_PROGRAM_BLOCKS } = require('./process');
+const { closureScopes } = require('./scopes');
 
 /**
  * Creates the runtime for the node's next boot. node-vm.js sets env.ctx,
@@ -29,7 +30,11 @@ function createEnv(node) {
     immediates: new Set(),
     now: () => node.now(),
     realDelay: (ms) => Math.max(0, Number(ms) || 0) * node.timeScale,
-    log: (line) => node.log(line),
+    // Set once the CPU is gone (ESP32 deep sleep never returns): later output of the boot is lost.
+    muted: false,
+    log: (line) => {
+      if (!env.muted) node.log(line);
+    },
     later(realMs, fn) {
       const h = setTimeout(() => {
         env.hostTimers.delete(h);
@@ -75,7 +80,7 @@ function createEnv(node) {
     },
     estimateSize: (v) => estimateBlocks(v, node.profile.blockSize, new Set(), isBundleValue, node.profile.codeInFlash),
     memoryUsage: () => env.memoryBreakdown().usage,
-    memoryBreakdown: () => memoryBreakdown(env),
+    memoryBreakdown: (deep) => memoryBreakdown(env, deep),
   };
   function isBundleValue(v) {
     return v instanceof env.realm.Object || v instanceof env.realm.Function;
@@ -84,12 +89,16 @@ function createEnv(node) {
   return env;
 }
 
-/** The memory model of process.js applied to what the current boot can reach. */
-function memoryBreakdown(env) {
+/**
+ * The memory model of process.js applied to what the current boot can reach;
+ * `deep` also walks closure scopes (slow: inspector protocol, see scopes.js).
+ */
+function memoryBreakdown(env, deep) {
   const bs = env.profile.blockSize;
   const seen = new Set();
+  const scopesOf = deep ? scopeReader({ global: env.global, contextName: env.contextName }) : undefined;
   // Code is charged once by codeBlocks(); functions reached here count as headers only.
-  const est = (v) => estimateBlocks(v, bs, seen, env.isBundleValue, true);
+  const est = (v) => estimateBlocks(v, bs, seen, env.isBundleValue, true, scopesOf);
   let dynamic = 0;
   for (const name of Object.getOwnPropertyNames(env.global)) {
     if (env.baseline.has(name)) continue;
@@ -105,6 +114,18 @@ function memoryBreakdown(env) {
   }
   const code = codeBlocks(env.node.bundle.length, env.profile);
   return { usage: EMPTY_PROGRAM_BLOCKS + code + dynamic + buffers, code, dynamic, buffers };
+}
+
+/** closureScopes() with value identities for scope keys (one id per object, for this walk). */
+function scopeReader(where) {
+  const ids = new WeakMap();
+  let next = 1;
+  const idOf = (v) => {
+    if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return typeof v + ':' + String(v).slice(0, 32);
+    if (!ids.has(v)) ids.set(v, next++);
+    return '#' + ids.get(v);
+  };
+  return (fn) => closureScopes(fn, idOf, where);
 }
 
 module.exports = { createEnv };

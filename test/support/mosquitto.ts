@@ -61,8 +61,13 @@ export interface MosquittoOptions {
   extraConfig?: string;
   /** user name -> password; creates a password file and disables anonymous access. */
   users?: { [username: string]: string };
-  /** Adds a TLS listener with a throwaway CA and server certificate (needs openssl). */
-  tls?: { port?: number };
+  /**
+   * Adds a TLS listener with a throwaway CA and server certificate (needs
+   * openssl). requireCertificate: clients must present a certificate signed
+   * by that CA (require_certificate true, as AWS IoT Core does); a client
+   * certificate and key are then generated too.
+   */
+  tls?: { port?: number; requireCertificate?: boolean };
 }
 
 export interface Mosquitto {
@@ -70,6 +75,9 @@ export interface Mosquitto {
   /** TLS listener port and the CA that signed its certificate, when `tls` was asked for. */
   tlsPort?: number;
   caFile?: string;
+  /** With tls.requireCertificate: a client certificate signed by the CA, and its key (PEM, PKCS#8). */
+  clientCertFile?: string;
+  clientKeyFile?: string;
   dir: string;
   /** Graceful stop (SIGTERM: mosquitto saves its database), waits for exit. */
   stop(): Promise<void>;
@@ -92,6 +100,10 @@ function writeConfig(dir: string, port: number, opts: MosquittoOptions, tlsPort?
     makeCertificates(dir);
     lines.push('listener ' + tlsPort + ' 127.0.0.1', 'cafile ' + path.join(dir, 'ca.crt'),
       'certfile ' + path.join(dir, 'server.crt'), 'keyfile ' + path.join(dir, 'server.key'));
+    if (opts.tls && opts.tls.requireCertificate) {
+      makeClientCertificate(dir, 'client', 'rsa');
+      lines.push('require_certificate true');
+    }
   }
   if (opts.users) {
     const file = path.join(dir, 'passwd');
@@ -125,6 +137,25 @@ function makeCertificates(dir: string): void {
   run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
   run(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial',
     '-out', f('server.crt'), '-days', '2', '-extfile', f('san.ext')]);
+}
+
+/**
+ * Creates <dir>/<name>.crt, signed by the CA in dir (ca.crt, ca.key, made by
+ * a TLS-enabled startMosquitto), and its key <dir>/<name>.key: 'rsa' gives an
+ * RSA key in PKCS#8 PEM ("PRIVATE KEY"), 'ec' a P-256 key in SEC1 PEM ("EC
+ * PRIVATE KEY"). Returns the two paths.
+ */
+export function makeClientCertificate(dir: string, name: string, keyType: 'rsa' | 'ec'): { cert: string; key: string } {
+  const f = (file: string): string => path.join(dir, file);
+  const run = (args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
+  if (keyType === 'ec') run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f(name + '.key')]);
+  else run(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', f(name + '.key')]);
+  run(['req', '-new', '-key', f(name + '.key'), '-out', f(name + '.csr'), '-subj', '/CN=' + name]);
+  run(['x509', '-req', '-in', f(name + '.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial',
+    '-out', f(name + '.crt'), '-days', '2']);
+  return { cert: f(name + '.crt'), key: f(name + '.key') };
 }
 
 /**
@@ -187,6 +218,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     port,
     tlsPort,
     caFile: tlsPort !== undefined ? path.join(dir, 'ca.crt') : undefined,
+    clientCertFile: opts.tls && opts.tls.requireCertificate ? path.join(dir, 'client.crt') : undefined,
+    clientKeyFile: opts.tls && opts.tls.requireCertificate ? path.join(dir, 'client.key') : undefined,
     dir,
     stop: () => signal('SIGTERM'),
     dispose: async () => {
