@@ -2,13 +2,16 @@
 /**
  * process (process.memory(), process.env) and the JsVar block estimate behind
  * it and E.getSizeOf. Espruino counts memory in fixed-size blocks; V8 cannot
- * tell us that, so this is a MODEL, calibrated on measurements from
- * /work/shared/PLATFORMS.md section 2 (1600-block, 12-byte ESP8266 heap):
+ * tell us that, so this is a MODEL, calibrated on a real Espruino for Linux
+ * (2v29) built with 1600 x 12-byte, 2047 x 12-byte and 10000 x 14-byte heaps
+ * (scripts/espruino-mem.js):
  * - empty program: 56 blocks;
- * - code: 5.2 KB of functions cost 722 blocks above empty from RAM and 355
- *   from flash; a 3.7 KB minified bundle 652 from RAM and 410 from flash.
- *   So code costs ~0.16 block/byte from RAM and ~0.09 block/byte from flash
- *   at 12-byte blocks (scaled by 12/blockSize for other geometries);
+ * - code from flash (.bootcde): ~7.3 blocks per function (function object,
+ *   flash-code reference, parameter names, its name in a scope or
+ *   prototype), whatever the block size: dist/mqtt.js, 69 functions, cost
+ *   502 blocks above empty at 12, 13 and 14 bytes per block;
+ * - code from RAM: the flash cost plus the source text, ~1 block per
+ *   (blockSize + 1) bytes (measured 0.065..0.068 block/byte at 14 bytes);
  * - values: every value >= 1 block, each object/array member ~2 blocks (name +
  *   value), names longer than blockSize-5 chars and strings longer than
  *   blockSize-8 chars take extension blocks of blockSize chars.
@@ -19,10 +22,11 @@
  * buffers are added as string blocks (they are RAM on the device).
  */
 
+const acorn = require('acorn');
+const walk = require('acorn-walk');
+
 const EMPTY_PROGRAM_BLOCKS = 56;
-const CODE_BLOCKS_PER_BYTE_RAM = 0.16;
-const CODE_BLOCKS_PER_BYTE_FLASH = 0.09;
-const CALIBRATION_BLOCK_SIZE = 12;
+const BLOCKS_PER_FUNCTION = 7.3;
 
 /** Blocks used by a string of `len` chars. */
 function stringBlocks(len, blockSize) {
@@ -85,10 +89,30 @@ function scopeBlocks(scopes, blockSize, seen, isBundleObject, codeInFlash, scope
   return n;
 }
 
-/** Blocks that loading `codeBytes` of bundle source costs on this board. */
-function codeBlocks(codeBytes, profile) {
-  const perByte = profile.codeInFlash ? CODE_BLOCKS_PER_BYTE_FLASH : CODE_BLOCKS_PER_BYTE_RAM;
-  return Math.round(codeBytes * perByte * (CALIBRATION_BLOCK_SIZE / profile.blockSize));
+/** Function nodes (declarations, expressions, arrows, methods) in `code`; 0 if it does not parse. */
+function countFunctions(code) {
+  let n = 0;
+  try {
+    walk.full(acorn.parse(code, { ecmaVersion: 'latest' }), (node) => {
+      if (/Function/.test(node.type)) n++;
+    });
+  } catch {
+    return 0;
+  }
+  return n;
+}
+
+let lastCode = '';
+let lastFunctions = 0;
+
+/** Blocks that loading the bundle source `code` costs on this board (see the model above). */
+function codeBlocks(code, profile) {
+  if (code !== lastCode) {
+    lastCode = code;
+    lastFunctions = countFunctions(code);
+  }
+  const flash = lastFunctions * BLOCKS_PER_FUNCTION;
+  return Math.round(profile.codeInFlash ? flash : flash + code.length / (profile.blockSize + 1));
 }
 
 /**

@@ -112,7 +112,7 @@ function memoryBreakdown(env, deep) {
     const n = pendingBytes(sock);
     if (n > 0) buffers += stringBlocks(n, bs);
   }
-  const code = codeBlocks(env.node.bundle.length, env.profile);
+  const code = codeBlocks(env.node.bundle, env.profile);
   return { usage: EMPTY_PROGRAM_BLOCKS + code + dynamic + buffers, code, dynamic, buffers };
 }
 
