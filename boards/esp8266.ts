@@ -9,6 +9,12 @@
  *   at reset: the bus pull-up (4.7k) keeps it so; the D1 mini's LED on it
  *   flickers with bus traffic. Silk D0 = GPIO16 stays free: it is the
  *   deep-sleep wake line. ADC: A0 only (module divider: 0..3.2 V).
+ * - The I2C and 1-Wire buses above are NOT set up or put in the Hal until
+ *   a sensor driver uses them (config knows only "adc" sensors so far):
+ *   on 1600 blocks every unused HAL object and method costs RAM. Pins for
+ *   the drivers to come: I2C1.setup({ scl: 'D5', sda: 'D4', bitrate:
+ *   100000 }), new OneWire('D2'); then createEspruinoI2c /
+ *   createEspruinoOneWire.
  * - No TLS (not in the ESP8266 firmware). No watchdog (Espruino's calls
  *   are no-ops there). Deep sleep: wire GPIO16 (silk D0) to RST, or the
  *   board never wakes.
@@ -17,49 +23,45 @@ import type { NodeConfig } from '../firmware/app/config';
 import { startNode } from '../firmware/app/node';
 import type { Hal } from '../firmware/hal/index';
 import { LogLevel } from '../firmware/hal/log';
-import { createEspruinoAdc } from './espruino/adc';
-import { createEspruinoClock } from './espruino/clock';
-import { createEspruinoI2c } from './espruino/i2c';
-import { createConsoleLog } from './espruino/log';
-import { createEspruinoNet } from './espruino/net';
-import { createEspruinoOneWire } from './espruino/onewire';
-import { createEsp8266Sleep } from './espruino/sleep';
-import { createEspruinoStorage } from './espruino/storage';
-import { createEspruinoSystem } from './espruino/system';
-import { createEspruinoWifi } from './espruino/wifi';
+import { EspruinoAdc } from './espruino/adc';
+import { EspruinoNet } from './espruino/net';
+import { EspruinoPlatform } from './espruino/platform';
+import { esp8266Sleep } from './espruino/sleep';
+import { EspruinoWifi } from './espruino/wifi';
 
 declare const require: EspruinoRequire;
 
-const PIN_SDA = 'D4';
-const PIN_SCL = 'D5';
-const PIN_ONE_WIRE = 'D2';
 const PIN_ADC = 'A0';
 /** Wemos D1 mini / NodeMCU divider (220k/100k) on A0; bare ESP-12: 1000. */
 const ADC_FULL_SCALE_MV = 3200;
-const I2C_BITRATE = 100000;
 /** RAM guard for the socket send queue: ~90 of the 1600 blocks. */
 const NET_MAX_QUEUED = 1024;
 
-I2C1.setup({ scl: PIN_SCL, sda: PIN_SDA, bitrate: I2C_BITRATE });
+/**
+ * QoS 1 outbox sizing. Measured on a 1600-block Espruino: each queued
+ * reading holds ~24 blocks and a failing connection attempt ~50 more for a
+ * moment; with 8 messages a node whose broker was down ran out of memory
+ * (and Espruino then removes the tick interval). 4 leave ~150 blocks spare;
+ * older readings beyond that are dropped (overflow 'dropOldest', reported).
+ */
+const OUTBOX_MESSAGES = 4;
+const OUTBOX_BYTES = 512;
 
-/** QoS 1 outbox sizing (1600 blocks in all: a few readings). */
-const OUTBOX_MESSAGES = 8;
-const OUTBOX_BYTES = 1024;
+/** One object serves as the Clock, Log, Storage and System. */
+const platform = new EspruinoPlatform(require('Storage'), LogLevel.INFO);
 
 const hal: Hal = {
   board: 'esp8266',
-  net: createEspruinoNet(require('net'), undefined, NET_MAX_QUEUED),
-  clock: createEspruinoClock(),
-  log: createConsoleLog(LogLevel.INFO),
-  storage: createEspruinoStorage(require('Storage')),
+  net: new EspruinoNet(require('net'), undefined, NET_MAX_QUEUED),
+  clock: platform,
+  log: platform,
+  storage: platform,
   outboxMessages: OUTBOX_MESSAGES,
   outboxBytes: OUTBOX_BYTES,
-  system: createEspruinoSystem(),
-  wifi: createEspruinoWifi(require('Wifi')),
-  i2c: createEspruinoI2c(I2C1),
-  oneWire: createEspruinoOneWire(new OneWire(PIN_ONE_WIRE)),
-  adc: createEspruinoAdc(PIN_ADC, ADC_FULL_SCALE_MV),
-  sleep: createEsp8266Sleep(),
+  system: platform,
+  wifi: new EspruinoWifi(require('Wifi')),
+  adc: new EspruinoAdc(PIN_ADC, ADC_FULL_SCALE_MV),
+  sleep: esp8266Sleep,
 };
 
 // ---- The single call site of the application (firmware/app/node.ts). ----

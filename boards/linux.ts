@@ -10,11 +10,8 @@ import type { NodeConfig } from '../firmware/app/config';
 import { startNode } from '../firmware/app/node';
 import type { Hal } from '../firmware/hal/index';
 import { LogLevel } from '../firmware/hal/log';
-import { createEspruinoClock } from './espruino/clock';
-import { createConsoleLog } from './espruino/log';
-import { createEspruinoNet } from './espruino/net';
-import { createEspruinoStorage } from './espruino/storage';
-import { createEspruinoSystem } from './espruino/system';
+import { EspruinoNet } from './espruino/net';
+import { EspruinoPlatform } from './espruino/platform';
 
 declare const require: EspruinoRequire;
 
@@ -25,15 +22,18 @@ const NET_MAX_QUEUED = 0;
 const OUTBOX_MESSAGES = 256;
 const OUTBOX_BYTES = 65536;
 
+/** One object serves as the Clock, Log, Storage and System. */
+const platform = new EspruinoPlatform(require('Storage'), LogLevel.INFO);
+
 const hal: Hal = {
   board: 'linux',
-  net: createEspruinoNet(require('net'), require('tls'), NET_MAX_QUEUED),
-  clock: createEspruinoClock(),
-  log: createConsoleLog(LogLevel.INFO),
-  storage: createEspruinoStorage(require('Storage')),
+  net: new EspruinoNet(require('net'), require('tls'), NET_MAX_QUEUED),
+  clock: platform,
+  log: platform,
+  storage: platform,
   outboxMessages: OUTBOX_MESSAGES,
   outboxBytes: OUTBOX_BYTES,
-  system: createEspruinoSystem(),
+  system: platform,
 };
 
 // ---- The single call site of the application (firmware/app/node.ts). ----

@@ -5,7 +5,8 @@
  */
 import type { Adc } from '../../firmware/hal/adc';
 
-class EspruinoAdc implements Adc {
+/** The Adc of `pin`, whose full scale is `fullScaleMillivolts`. */
+export class EspruinoAdc implements Adc {
   pin: EspruinoPin;
   fullScaleMillivolts: number;
 
@@ -17,9 +18,4 @@ class EspruinoAdc implements Adc {
   read(): number {
     return analogRead(this.pin);
   }
-}
-
-/** Builds the Adc of `pin`, whose full scale is `fullScaleMillivolts`. */
-export function createEspruinoAdc(pin: EspruinoPin, fullScaleMillivolts: number): Adc {
-  return new EspruinoAdc(pin, fullScaleMillivolts);
 }

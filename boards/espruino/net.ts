@@ -17,6 +17,13 @@
  *   is wrapped, and a throwing listener closes the connection instead.
  * - `socket.write` always returns false and queues without bound; it throws
  *   on a closed socket. `drain` fires when the queue is empty.
+ *
+ * RAM (ESP8266: 1600 blocks): every function costs ~6 blocks even when its
+ * body stays in flash, and every closure made per connection costs as much
+ * again. So there is ONE socket event handler, shared by all sockets and
+ * made once: Espruino calls event handlers with `this` = the socket
+ * [src/jsinteractive.c jsiQueueObjectCallbacks], and the socket carries its
+ * connection in `c_`.
  */
 import {
   DEFAULT_HIGH_WATER,
@@ -38,249 +45,199 @@ const enum State {
   DONE = 3,
 }
 
-/** Maps an Espruino socket error code [jswrap_net.c, Socket 'error']. */
-function codeForSocketError(code: number): NetErrorCode {
-  switch (code) {
-    case -2:
-      return 'NO_MEMORY';
-    case -3:
-      return 'TIMEOUT';
-    case -4:
-      return 'NO_ROUTE';
-    case -6:
-      return 'DNS_FAILED';
-    case -7:
-      return 'TOO_MANY_SOCKETS';
-    case -8:
-      return 'UNSENT_DATA';
-    case -9:
-      return 'RESET';
-    case -13:
-    case -14:
-      return 'TLS_FAILED';
-    default:
-      return 'SOCKET_ERROR';
+/** A platform socket linked to its connection (one extra property per socket). */
+interface LinkedSocket extends EspruinoSocket {
+  c_: EspruinoConnection;
+}
+
+/**
+ * Reports a failure to the listener on a later turn of the event loop: as
+ * onOpenFailed when the connection never opened, else as onClose. `code`
+ * undefined means `e` is an exception thrown by `net.connect` or
+ * `socket.end` [socketserver.c], whose text gives the code. Only on failure
+ * paths, so the closure is rare.
+ */
+function reportLater(c: EspruinoConnection, opened: boolean, code: NetErrorCode | undefined, e: unknown): void {
+  const message = messageOf(e);
+  let k: NetErrorCode = code || 'CONNECT_FAILED';
+  if (code === undefined && message.indexOf('locate host') >= 0) k = 'DNS_FAILED';
+  else if (code === undefined && message.indexOf('internet') >= 0) k = 'OFFLINE';
+  const error: NetError = { code: k, message: message };
+  // The closure keeps this whole scope: drop the exception (Espruino's carry
+  // a stack trace with a source excerpt: dozens of blocks).
+  e = undefined;
+  c.st_ = State.DONE;
+  setTimeout(function () {
+    try {
+      if (opened) c.l_.onClose(c, error);
+      else c.l_.onOpenFailed(c, error);
+    } catch (x) {
+      // Swallowed by contract: nothing may reach the event loop.
+    }
+  }, 0);
+}
+
+/**
+ * The single handler of every socket event and of the connect callback,
+ * told apart by their argument [socketserver.c]: `data` passes a string,
+ * `close` a boolean (hadError), `error` an object with a numeric `code`;
+ * the connect callback and `drain` pass the socket (the Node emulation:
+ * nothing): the first of those while CONNECTING is the open. Events of a
+ * finished connection are ignored.
+ */
+function onSocketEvent(this: LinkedSocket, arg?: unknown): void {
+  const c = this.c_;
+  const st = c.st_;
+  const l = c.l_;
+  if (typeof arg === 'boolean') {
+    // `close` comes after `error`, if any [socketserver.c].
+    if (st === State.DONE) return;
+    c.st_ = State.DONE;
+    try {
+      if (st === State.CONNECTING) l.onOpenFailed(c, c.e_ || { code: 'RESET', message: 'closed while connecting' });
+      else l.onClose(c, c.e_);
+    } catch (e) {
+      // Swallowed by contract: nothing is left to close.
+    }
+    return;
+  }
+  if (arg !== null && typeof arg === 'object' && typeof (arg as EspruinoSocketError).code === 'number') {
+    const details = arg as EspruinoSocketError;
+    // The first error wins; `close` follows and reports it. Codes from
+    // [libs/network/socketerrors.h].
+    const n = details.code;
+    let code: NetErrorCode = 'SOCKET_ERROR';
+    if (n === -2) code = 'NO_MEMORY';
+    else if (n === -3) code = 'TIMEOUT';
+    else if (n === -4) code = 'NO_ROUTE';
+    else if (n === -6) code = 'DNS_FAILED';
+    else if (n === -7) code = 'TOO_MANY_SOCKETS';
+    else if (n === -8) code = 'UNSENT_DATA';
+    else if (n === -9) code = 'RESET';
+    else if (n === -13 || n === -14) code = 'TLS_FAILED';
+    if (c.e_ === undefined) c.e_ = { code: code, message: String(details.message) };
+    return;
+  }
+  const data = typeof arg === 'string';
+  if (!data) c.q_ = 0;
+  const opening = st === State.CONNECTING && !data;
+  if (!opening && st !== State.OPEN) return;
+  if (opening) c.st_ = State.OPEN;
+  try {
+    if (opening) l.onOpen(c);
+    else if (data) l.onData(c, arg);
+    else if (l.onDrain) l.onDrain(c);
+  } catch (e) {
+    // The listener's view of the stream is now unknown: close, reporting why.
+    if (c.e_ === undefined) c.e_ = { code: 'HANDLER_THREW', message: messageOf(e) };
+    c.close();
   }
 }
 
-/** Maps an exception thrown by `net.connect` [socketserver.c]. */
-export function errorForConnectException(e: unknown): NetError {
-  const message = messageOf(e);
-  let code: NetErrorCode = 'CONNECT_FAILED';
-  if (message.indexOf('locate host') >= 0) code = 'DNS_FAILED';
-  else if (message.indexOf('internet') >= 0) code = 'OFFLINE';
-  return { code: code, message: message };
-}
-
-/** One socket and its state; events of a finished socket are ignored. */
+/** One socket and its state. Members end in `_`: mangled to short names. */
 class EspruinoConnection implements Connection {
-  socket: EspruinoSocket | undefined;
-  listener: NetListener;
-  state: State;
-  pending: number;
-  highWater: number;
-  maxQueued: number;
-  error: NetError | undefined;
+  s_: EspruinoSocket | undefined;
+  l_: NetListener;
+  st_: State;
+  /** Bytes written since the last `drain`. */
+  q_: number;
+  highWater_: number;
+  maxQueued_: number;
+  /** The first error seen, reported by onClose. */
+  e_: NetError | undefined;
 
   constructor(listener: NetListener, options: NetOptions, defaultMaxQueued: number) {
-    this.socket = undefined;
-    this.listener = listener;
-    this.state = State.CONNECTING;
-    this.pending = 0;
-    this.highWater = options.highWater || DEFAULT_HIGH_WATER;
-    this.maxQueued = options.maxQueued || defaultMaxQueued;
-    this.error = undefined;
+    this.s_ = undefined;
+    this.l_ = listener;
+    this.st_ = State.CONNECTING;
+    this.q_ = 0;
+    this.highWater_ = options.highWater || DEFAULT_HIGH_WATER;
+    this.maxQueued_ = options.maxQueued || defaultMaxQueued;
+    this.e_ = undefined;
   }
 
   write(data: string): boolean {
-    if (this.state !== State.OPEN || this.socket === undefined) return false;
-    if (this.maxQueued > 0 && this.pending + data.length > this.maxQueued) {
+    const s = this.s_;
+    if (this.st_ !== State.OPEN || s === undefined) return false;
+    if (this.maxQueued_ > 0 && this.q_ + data.length > this.maxQueued_) {
       // Dropping one packet would corrupt the MQTT stream: end the link.
-      this.fail({ code: 'SEND_BUFFER_FULL', message: 'send queue over ' + this.maxQueued + ' bytes' });
+      if (this.e_ === undefined) this.e_ = { code: 'SEND_BUFFER_FULL', message: 'send queue over ' + this.maxQueued_ + ' bytes' };
+      this.close();
       return false;
     }
     try {
-      this.socket.write(data);
+      s.write(data);
     } catch (e) {
       // Closed under us (the close event is on its way): nothing was queued.
       return false;
     }
-    this.pending += data.length;
-    return this.pending <= this.highWater;
+    this.q_ += data.length;
+    return this.q_ <= this.highWater_;
   }
 
   queued(): number {
-    return this.pending;
+    return this.q_;
   }
 
+  /**
+   * Graceful close; before open it aborts (ABORTED, reported later). If even
+   * `end()` throws, the close is reported now (on a later turn).
+   */
   close(): void {
-    if (this.state === State.CONNECTING) {
-      this.endSocket();
-      this.failLater({ code: 'ABORTED', message: 'closed before open' });
-    } else if (this.state === State.OPEN) {
-      this.state = State.CLOSING;
-      this.endSocket();
-    }
-  }
-
-  /** Asks the socket to close; if even that throws, report the close now. */
-  endSocket(): void {
-    if (this.socket === undefined) return;
+    const st = this.st_;
+    if (st === State.DONE || st === State.CLOSING) return;
+    this.st_ = State.CLOSING;
     try {
-      this.socket.end();
+      if (this.s_ !== undefined) this.s_.end();
     } catch (e) {
-      if (this.state === State.CLOSING) {
-        this.state = State.DONE;
-        const error = this.error === undefined ? errorForConnectException(e) : this.error;
-        const connection = this;
-        setTimeout(() => connection.notifyClose(error), 0);
-      }
+      const err = this.e_;
+      if (st === State.OPEN) reportLater(this, true, err ? err.code : undefined, err ? err.message : e);
     }
-  }
-
-  /** Reports a failed attempt on a later turn of the event loop. */
-  failLater(error: NetError): void {
-    this.state = State.DONE;
-    const connection = this;
-    setTimeout(() => connection.notifyOpenFailed(error), 0);
-  }
-
-  /** Subscribes to the socket's events: one closure per event, per socket. */
-  attach(socket: EspruinoSocket): void {
-    const connection = this;
-    this.socket = socket;
-    socket.on('data', (chunk) => connection.handleData(chunk));
-    socket.on('drain', () => connection.handleDrain());
-    socket.on('error', (details) => connection.handleError(details));
-    socket.on('close', () => connection.handleClose());
-  }
-
-  handleOpen(): void {
-    if (this.state !== State.CONNECTING) return;
-    this.state = State.OPEN;
-    try {
-      this.listener.onOpen(this);
-    } catch (e) {
-      this.handlerThrew(e);
-    }
-  }
-
-  handleData(chunk: string): void {
-    if (this.state !== State.OPEN) return;
-    try {
-      this.listener.onData(this, chunk);
-    } catch (e) {
-      this.handlerThrew(e);
-    }
-  }
-
-  handleDrain(): void {
-    this.pending = 0;
-    if (this.state !== State.OPEN) return;
-    try {
-      this.listener.onDrain(this);
-    } catch (e) {
-      this.handlerThrew(e);
-    }
-  }
-
-  handleError(details: EspruinoSocketError): void {
-    const error: NetError = { code: codeForSocketError(details.code), message: String(details.message) };
-    if (this.state === State.CONNECTING) {
-      this.state = State.DONE;
-      this.notifyOpenFailed(error);
-    } else if (this.error === undefined) {
-      this.error = error;
-    }
-  }
-
-  handleClose(): void {
-    if (this.state === State.CONNECTING) {
-      this.state = State.DONE;
-      this.notifyOpenFailed({ code: 'RESET', message: 'closed while connecting' });
-    } else if (this.state === State.OPEN || this.state === State.CLOSING) {
-      this.state = State.DONE;
-      this.notifyClose(this.error);
-    }
-  }
-
-  /** A listener threw: close, since its view of the stream is now unknown. */
-  handlerThrew(e: unknown): void {
-    this.fail({ code: 'HANDLER_THREW', message: messageOf(e) });
-  }
-
-  /** Closes with `error` to be reported by onClose (first error wins). */
-  fail(error: NetError): void {
-    if (this.error === undefined) this.error = error;
-    this.close();
-  }
-
-  notifyOpenFailed(error: NetError): void {
-    try {
-      this.listener.onOpenFailed(this, error);
-    } catch (e) {
-      // Nothing left to close; the exception must not reach the event loop.
-    }
-  }
-
-  notifyClose(error: NetError | undefined): void {
-    try {
-      this.listener.onClose(this, error);
-    } catch (e) {
-      // As above: swallowed by contract.
-    }
-  }
-}
-
-/** The options object for the platform call, TLS material only if given. */
-function platformOptions(options: NetOptions): EspruinoConnectOptions {
-  const result: EspruinoConnectOptions = { host: options.host, port: options.port };
-  if (options.ca !== undefined) result.ca = options.ca;
-  if (options.cert !== undefined) result.cert = options.cert;
-  if (options.key !== undefined) result.key = options.key;
-  return result;
-}
-
-/** Net on the given modules; `tls` undefined means the board has no TLS. */
-class EspruinoNet implements Net {
-  tcp: EspruinoNetModule;
-  tls: EspruinoNetModule | undefined;
-  defaultMaxQueued: number;
-
-  constructor(tcp: EspruinoNetModule, tls: EspruinoNetModule | undefined, defaultMaxQueued: number) {
-    this.tcp = tcp;
-    this.tls = tls;
-    this.defaultMaxQueued = defaultMaxQueued;
-  }
-
-  connect(options: NetOptions, listener: NetListener): Connection {
-    const connection = new EspruinoConnection(listener, options, this.defaultMaxQueued);
-    const platform = options.tls ? this.tls : this.tcp;
-    if (platform === undefined) {
-      connection.failLater({ code: 'TLS_UNSUPPORTED', message: 'this board has no TLS' });
-      return connection;
-    }
-    try {
-      const socket = platform.connect(platformOptions(options), () => connection.handleOpen());
-      connection.attach(socket);
-    } catch (e) {
-      connection.failLater(errorForConnectException(e));
-    }
-    return connection;
+    if (st === State.CONNECTING) reportLater(this, false, 'ABORTED', 'closed before open');
   }
 }
 
 /**
- * Builds the Net of an Espruino board from `require("net")` and, where the
+ * The Net of an Espruino board on `require("net")` and, where the
  * firmware has TLS (ESP32, Linux), `require("tls")`; pass undefined for
  * `tls` on boards without it (ESP8266) so TLS fails with TLS_UNSUPPORTED.
  * `defaultMaxQueued` is the board's RAM guard for connections whose options
  * set no `maxQueued` (0: none).
  */
-export function createEspruinoNet(
-  tcp: EspruinoNetModule,
-  tls: EspruinoNetModule | undefined,
-  defaultMaxQueued: number,
-): Net {
-  return new EspruinoNet(tcp, tls, defaultMaxQueued);
+export class EspruinoNet implements Net {
+  tcp_: EspruinoNetModule;
+  tls_: EspruinoNetModule | undefined;
+  maxQueued_: number;
+
+  constructor(tcp: EspruinoNetModule, tls: EspruinoNetModule | undefined, defaultMaxQueued: number) {
+    this.tcp_ = tcp;
+    this.tls_ = tls;
+    this.maxQueued_ = defaultMaxQueued;
+  }
+
+  connect(options: NetOptions, listener: NetListener): Connection {
+    const c = new EspruinoConnection(listener, options, this.maxQueued_);
+    const platform = options.tls ? this.tls_ : this.tcp_;
+    if (platform === undefined) {
+      reportLater(c, false, 'TLS_UNSUPPORTED', 'this board has no TLS');
+      return c;
+    }
+    // TLS material only if given: the platform treats a present key as a request.
+    const o: EspruinoConnectOptions = { host: options.host, port: options.port };
+    if (options.ca !== undefined) o.ca = options.ca;
+    if (options.cert !== undefined) o.cert = options.cert;
+    if (options.key !== undefined) o.key = options.key;
+    try {
+      const s = platform.connect(o, onSocketEvent) as LinkedSocket;
+      s.c_ = c;
+      c.s_ = s;
+      s.on('data', onSocketEvent);
+      s.on('drain', onSocketEvent);
+      s.on('error', onSocketEvent);
+      s.on('close', onSocketEvent);
+    } catch (e) {
+      reportLater(c, false, undefined, e);
+    }
+    return c;
+  }
 }

@@ -5,93 +5,82 @@
  * to that AP; its only reported error is a bad password: other failures
  * (AP absent, DHCP timeout) are retried by the platform silently. Events
  * `connected` / `disconnected` follow every later change.
+ *
+ * RAM: one closure serves the connect callback and both events (told apart
+ * by their argument), made once per board: each function costs ~6 blocks.
  */
-import type { Wifi, WifiErrorCode, WifiListener } from '../../firmware/hal/wifi';
+import type { Wifi, WifiListener } from '../../firmware/hal/wifi';
 import { messageOf } from './errors';
 
-class EspruinoWifi implements Wifi {
-  wifi: EspruinoWifiModule;
-  listener: WifiListener | undefined;
-  up: boolean;
-  subscribed: boolean;
+/** The Wifi of an ESP board on `require("Wifi")`. */
+export class EspruinoWifi implements Wifi {
+  w_: EspruinoWifiModule;
+  l_: WifiListener | undefined;
+  up_: boolean;
 
   constructor(wifi: EspruinoWifiModule) {
-    this.wifi = wifi;
-    this.listener = undefined;
-    this.up = false;
-    this.subscribed = false;
+    this.w_ = wifi;
+    this.l_ = undefined;
+    this.up_ = false;
   }
 
   join(ssid: string, password: string, listener: WifiListener): void {
     const self = this;
-    this.listener = listener;
-    if (!this.subscribed) {
-      // Once per board, not per join: the module is a singleton.
-      this.subscribed = true;
-      this.wifi.on('connected', (details) => self.reportUp(String(details.ip)));
-      this.wifi.on('disconnected', (details) => self.reportLost(String(details.reason)));
+    const w = this.w_;
+    const subscribe = this.l_ === undefined;
+    this.l_ = listener;
+    /**
+     * The connect callback passes null (joined) or a string (refused: also
+     * what `connect` threw); the `connected` event passes an object with
+     * `ip`, `disconnected` one with `reason`. Reports changes only: up once
+     * while down, down once while up (a refused join always).
+     */
+    const on = function (d: EspruinoWifiDetails | string | null | undefined): void {
+      const l = self.l_;
+      const lost = d !== null && typeof d === 'object' && d.reason !== undefined;
+      const up = d === null || d === undefined || (typeof d === 'object' && !lost);
+      if (l === undefined || (up && self.up_) || (lost && !self.up_)) return;
+      self.up_ = up;
+      try {
+        if (typeof d === 'string') {
+          const lower = d.toLowerCase();
+          const auth = lower.indexOf('password') >= 0 || lower.indexOf('auth') >= 0;
+          l.onWifiDown({ code: auth ? 'WIFI_AUTH' : 'WIFI_FAILED', message: d });
+        } else if (lost) {
+          l.onWifiDown({ code: 'WIFI_LOST', message: String(d && d.reason) });
+        } else {
+          let ip = d ? d.ip : undefined;
+          try {
+            if (ip === undefined) ip = w.getIP().ip;
+          } catch (x) {
+            // The address is informative only; the link is up regardless.
+            ip = '';
+          }
+          l.onWifiUp(String(ip));
+        }
+      } catch (e) {
+        // A listener fault must not reach the platform's event loop.
+      }
+    };
+    // Once per board, not per join: the module is a singleton.
+    if (subscribe) {
+      w.on('connected', on);
+      w.on('disconnected', on);
     }
     try {
-      this.wifi.connect(ssid, { password: password }, (err) => self.handleJoin(err));
+      w.connect(ssid, { password: password }, on);
     } catch (e) {
-      this.reportDown('WIFI_FAILED', messageOf(e));
+      on(messageOf(e));
     }
   }
 
   rssi(): number | undefined {
-    if (!this.up) return undefined;
+    if (!this.up_) return undefined;
     try {
-      const rssi = this.wifi.getDetails().rssi;
+      const rssi = this.w_.getDetails().rssi;
       return typeof rssi === 'number' ? rssi : undefined;
     } catch (e) {
       return undefined;
     }
   }
-
-  handleJoin(err: string | null): void {
-    if (err) {
-      const text = String(err);
-      const lower = text.toLowerCase();
-      const auth = lower.indexOf('password') >= 0 || lower.indexOf('auth') >= 0;
-      this.reportDown(auth ? 'WIFI_AUTH' : 'WIFI_FAILED', text);
-      return;
-    }
-    let ip = '';
-    try {
-      ip = String(this.wifi.getIP().ip);
-    } catch (e) {
-      // The address is informative only; the link is up regardless.
-    }
-    this.reportUp(ip);
-  }
-
-  reportUp(ip: string): void {
-    if (this.up || this.listener === undefined) return;
-    this.up = true;
-    try {
-      this.listener.onWifiUp(ip);
-    } catch (e) {
-      // A listener fault must not reach the platform's event loop.
-    }
-  }
-
-  /** A `disconnected` event: a change only if we were up. */
-  reportLost(reason: string): void {
-    if (this.up) this.reportDown('WIFI_LOST', reason);
-  }
-
-  reportDown(code: WifiErrorCode, message: string): void {
-    this.up = false;
-    if (this.listener === undefined) return;
-    try {
-      this.listener.onWifiDown({ code: code, message: message });
-    } catch (e) {
-      // As above.
-    }
-  }
-}
-
-/** Builds the Wifi of an ESP board from `require("Wifi")`. */
-export function createEspruinoWifi(wifi: EspruinoWifiModule): Wifi {
-  return new EspruinoWifi(wifi);
 }

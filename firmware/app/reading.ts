@@ -10,11 +10,6 @@
 import type { Hal } from '../hal/index';
 import type { NodeConfig } from './config';
 
-/** Rounds to 3 decimals so that records stay short. */
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
 /** The JSON record for reading number `seq` taken `uptime` ms after start. */
 export function reading(hal: Hal, config: NodeConfig, seq: number, uptime: number): string {
   let json = '{"seq":' + seq + ',"uptime":' + Math.round(uptime / 1000);
@@ -25,7 +20,10 @@ export function reading(hal: Hal, config: NodeConfig, seq: number, uptime: numbe
   const sensors = config.sensors;
   for (let i = 0; i < sensors.length; i++) {
     const s = sensors[i];
-    if (s.type === 'adc' && hal.adc) json += ',"' + s.name + '":' + round3(hal.adc.read() * s.scale);
+    if (s.type === 'adc' && hal.adc) {
+      // Rounded to 3 decimals so that records stay short.
+      json += ',"' + s.name + '":' + Math.round(hal.adc.read() * s.scale * 1000) / 1000;
+    }
   }
   return json + '}';
 }

@@ -17,32 +17,32 @@ const RESERVE = 100;
 export class SeqCounter {
   /** The number the next reading gets. */
   next: number;
-  private ceiling: number;
-  private storage: Storage;
-  private name: string;
+  private ceiling_: number;
+  private storage_: Storage;
+  private name_: string;
 
   /** Resumes from `name` in `storage` (starting at 1 when absent or unreadable). */
   constructor(storage: Storage, name: string) {
-    this.storage = storage;
-    this.name = name;
-    const stored = parseInt(storage.read(name) || '', 10);
+    this.storage_ = storage;
+    this.name_ = name;
+    const stored = parseInt(storage.load(name) || '', 10);
     this.next = stored > 0 ? stored : 1;
-    this.ceiling = this.next;
+    this.ceiling_ = this.next;
   }
 
   /** Returns the next number, first reserving a block in flash when needed. */
   take(): number {
-    if (this.next >= this.ceiling) {
-      this.ceiling = this.next + RESERVE;
-      this.storage.write(this.name, '' + this.ceiling);
+    if (this.next >= this.ceiling_) {
+      this.ceiling_ = this.next + RESERVE;
+      this.storage_.save(this.name_, '' + this.ceiling_);
     }
     return this.next++;
   }
 
   /** Stores the exact next number (before a planned stop). */
   persist(): void {
-    if (this.ceiling === this.next) return;
-    this.ceiling = this.next;
-    this.storage.write(this.name, '' + this.next);
+    if (this.ceiling_ === this.next) return;
+    this.ceiling_ = this.next;
+    this.storage_.save(this.name_, '' + this.next);
   }
 }

@@ -6,7 +6,9 @@
  *   `seconds`; the board then BOOTS AFRESH: RAM, sockets and timers are
  *   gone, so persist what you need in Storage first and close the broker
  *   connection cleanly (DISCONNECT) so no will is published.
- * - It returns only when the board could not sleep, with a SleepError code.
+ * - It returns a SleepError when the board could not sleep, or undefined
+ *   when the sleep is pending: the ESP8266 SDK powers down only after the
+ *   current task ends, so stay idle (start nothing new) after a pending sleep.
  * - Durations are whole seconds, clamped to 1..MAX_DEEP_SLEEP_SECONDS.
  * - A board without deep sleep (Linux) has no `sleep` in its Hal: idle
  *   with the Clock instead.
@@ -19,13 +21,13 @@
 /** Longest sleep: 2^31 - 1 microseconds, the platforms' int32 argument. */
 export const MAX_DEEP_SLEEP_SECONDS = 2147;
 
-/** Why `deepSleep` returned. */
+/** Why `deepSleep` failed. */
 export type SleepError = 'SLEEP_FAILED';
 
 /** Deep sleep. One required primitive. */
 export interface Sleep {
-  /** Sleeps `seconds` then reboots; returns only on failure. */
-  deepSleep(seconds: number): SleepError;
+  /** Sleeps `seconds` then reboots; returns undefined while the sleep is pending, a SleepError on failure. */
+  deepSleep(seconds: number): SleepError | undefined;
 }
 
 /**

@@ -32,12 +32,15 @@ export type StorageStatus =
   | 'STORAGE_FULL' // no room even after the platform's own compaction
   | 'STORAGE_ERROR'; // any other platform fault
 
-/** A flash file store. */
+/**
+ * A flash file store. `load` / `save` are the names of the MQTT core's
+ * Store, so a Storage serves as the client's outbox store as it is.
+ */
 export interface Storage {
   /** The file's bytes, or undefined when it does not exist. */
-  read(name: string): string | undefined;
+  load(name: string): string | undefined;
   /** Replaces the whole file with `data` (a non-empty byte string). */
-  write(name: string, data: string): StorageStatus;
+  save(name: string, data: string): StorageStatus;
   /** Removes the file; no-op when it does not exist. */
   erase(name: string): void;
   /** Bytes free for new files (trash not counted). */
@@ -56,8 +59,8 @@ export function isValidName(name: string): boolean {
  * wear; returns 'OK' without writing when it is unchanged.
  */
 export function writeIfChanged(storage: Storage, name: string, data: string): StorageStatus {
-  if (storage.read(name) === data) return 'OK';
-  return storage.write(name, data);
+  if (storage.load(name) === data) return 'OK';
+  return storage.save(name, data);
 }
 
 /**

@@ -97,8 +97,8 @@ export interface NetListener {
   onOpenFailed(connection: Connection, error: NetError): void;
   /** A byte string chunk, split anywhere. */
   onData(connection: Connection, chunk: string): void;
-  /** The send buffer is empty again: `queued()` is 0. */
-  onDrain(connection: Connection): void;
+  /** The send buffer is empty again: `queued()` is 0. Optional: a listener that never pauses needs none. */
+  onDrain?(connection: Connection): void;
   /** The connection is gone; `error` is undefined for an orderly close. */
   onClose(connection: Connection, error: NetError | undefined): void;
 }

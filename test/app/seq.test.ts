@@ -10,8 +10,8 @@ function memoryStorage(): Storage & { files: Record<string, string>; writes: num
   return {
     files: {},
     writes: 0,
-    read(name: string) { return this.files[name]; },
-    write(name: string, data: string): StorageStatus { this.writes++; this.files[name] = data; return 'OK'; },
+    load(name: string) { return this.files[name]; },
+    save(name: string, data: string): StorageStatus { this.writes++; this.files[name] = data; return 'OK'; },
     erase(name: string) { delete this.files[name]; },
     free() { return 100000; },
     compact() { /* nothing to reclaim in memory */ },

@@ -2,12 +2,12 @@
  * The other boards/espruino implementations against hand-written fakes of
  * the Espruino globals (E, getTime, ESP8266, ESP32) and modules.
  */
-import { createEspruinoClock } from '../../boards/espruino/clock';
 import { createEspruinoI2c } from '../../boards/espruino/i2c';
 import { createEspruinoOneWire } from '../../boards/espruino/onewire';
-import { createEsp32Sleep, createEsp8266Sleep } from '../../boards/espruino/sleep';
-import { createEspruinoStorage } from '../../boards/espruino/storage';
-import { createEspruinoWifi } from '../../boards/espruino/wifi';
+import { EspruinoPlatform } from '../../boards/espruino/platform';
+import { esp32Sleep, esp8266Sleep } from '../../boards/espruino/sleep';
+import { EspruinoWifi } from '../../boards/espruino/wifi';
+import { LogLevel } from '../../firmware/hal/log';
 import type { WifiError } from '../../firmware/hal/wifi';
 
 const g = globalThis as Record<string, unknown>;
@@ -107,20 +107,42 @@ describe('espruino storage', () => {
 
   test('round-trips byte strings and refuses names the platform would truncate', () => {
     const mod = fakeStorage();
-    const st = createEspruinoStorage(mod as never);
-    expect(st.write('outbox', bytes(0, 255, 10))).toBe('OK');
-    expect(st.read('outbox')).toBe(bytes(0, 255, 10));
-    expect(st.write('x'.repeat(29), 'a')).toBe('STORAGE_BAD_NAME');
-    expect(st.write('empty', '')).toBe('STORAGE_EMPTY');
+    const st = new EspruinoPlatform(mod as never, LogLevel.INFO);
+    expect(st.save('outbox', bytes(0, 255, 10))).toBe('OK');
+    expect(st.load('outbox')).toBe(bytes(0, 255, 10));
+    expect(st.save('x'.repeat(29), 'a')).toBe('STORAGE_BAD_NAME');
+    expect(st.save('empty', '')).toBe('STORAGE_EMPTY');
     expect(Object.keys(mod.files)).toEqual(['outbox']);
     st.erase('outbox');
-    expect(st.read('outbox')).toBeUndefined();
+    expect(st.load('outbox')).toBeUndefined();
     expect(st.free()).toBe(4096);
   });
 
   test('platform exceptions become status values', () => {
-    expect(createEspruinoStorage(fakeStorage('Unable to find or create file') as never).write('a', 'b')).toBe('STORAGE_FULL');
-    expect(createEspruinoStorage(fakeStorage('something else') as never).write('a', 'b')).toBe('STORAGE_ERROR');
+    expect(new EspruinoPlatform(fakeStorage('Unable to find or create file') as never, LogLevel.INFO).save('a', 'b')).toBe('STORAGE_FULL');
+    expect(new EspruinoPlatform(fakeStorage('something else') as never, LogLevel.INFO).save('a', 'b')).toBe('STORAGE_ERROR');
+  });
+});
+
+describe('espruino log', () => {
+  test('writes "<tag> <message>" lines at or above the level, never throws', () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => {
+      lines.push(line);
+    });
+    try {
+      const log = new EspruinoPlatform(undefined as never, LogLevel.INFO);
+      log.write(LogLevel.DEBUG, 'hidden');
+      log.write(LogLevel.INFO, 'up');
+      log.write(LogLevel.ERROR, 'bad');
+      spy.mockImplementation(() => {
+        throw new Error('out of memory');
+      });
+      expect(() => log.write(LogLevel.WARN, 'lost')).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual(['I up', 'E bad']);
   });
 });
 
@@ -128,7 +150,7 @@ describe('espruino clock', () => {
   test('now() is integer milliseconds and never goes backwards when getTime is set back', () => {
     let t = 100.0015;
     g.getTime = () => t;
-    const clock = createEspruinoClock();
+    const clock = new EspruinoPlatform(undefined as never, LogLevel.INFO);
     expect(clock.now()).toBe(100001);
     t = 50; // setTime() moved the wall clock back
     expect(clock.now()).toBe(100001);
@@ -144,7 +166,7 @@ describe('espruino clock', () => {
     g.setInterval = (_cb: unknown, ms: number) => (calls.push(['setInterval', ms]), 2);
     g.clearTimeout = (...args: unknown[]) => calls.push(['clearTimeout', ...args]);
     try {
-      const clock = createEspruinoClock();
+      const clock = new EspruinoPlatform(undefined as never, LogLevel.INFO);
       expect(clock.schedule(() => undefined, 10, false)).toBe(1);
       const id = clock.schedule(() => undefined, 1000, true);
       clock.cancel(id);
@@ -165,10 +187,24 @@ describe('espruino sleep', () => {
         calls.push(us);
       },
     };
-    // The fake returns, so deepSleep returns its failure value.
-    expect(createEsp8266Sleep().deepSleep(300.4)).toBe('SLEEP_FAILED');
-    expect(createEsp8266Sleep().deepSleep(7200)).toBe('SLEEP_FAILED');
+    // ESP8266.deepSleep returns (the SDK powers down after this task): the sleep is pending.
+    expect(esp8266Sleep.deepSleep(300.4)).toBeUndefined();
+    expect(esp8266Sleep.deepSleep(7200)).toBeUndefined();
     expect(calls).toEqual([300000000, 2147000000]);
+  });
+
+  test('ESP8266 reports a failure when the platform refuses', () => {
+    g.ESP8266 = {
+      deepSleep() {
+        throw new Error('Invalid microseconds');
+      },
+    };
+    expect(esp8266Sleep.deepSleep(10)).toBe('SLEEP_FAILED');
+  });
+
+  test('ESP32: a deepSleep that returns has failed', () => {
+    g.ESP32 = { deepSleep() { /* the real call never returns */ } };
+    expect(esp32Sleep.deepSleep(10)).toBe('SLEEP_FAILED');
   });
 
   test('a throwing platform call does not escape', () => {
@@ -177,7 +213,7 @@ describe('espruino sleep', () => {
         throw new Error('boom');
       },
     };
-    expect(createEsp32Sleep().deepSleep(10)).toBe('SLEEP_FAILED');
+    expect(esp32Sleep.deepSleep(10)).toBe('SLEEP_FAILED');
   });
 });
 
@@ -207,7 +243,7 @@ describe('espruino wifi', () => {
 
   test('callback and connected event make one onWifiUp; a drop makes one onWifiDown', () => {
     const w = fakeWifi();
-    const wifi = createEspruinoWifi(w as never);
+    const wifi = new EspruinoWifi(w as never);
     const l = listen();
     wifi.join('lab', 'secret', l.listener);
     expect(w.joins).toEqual([['lab', { password: 'secret' }]]);
@@ -221,14 +257,32 @@ describe('espruino wifi', () => {
     expect(l.events).toEqual([['up', '10.0.0.7'], ['down', 'WIFI_LOST'], ['up', '10.0.0.8']]);
   });
 
+  test('a failing getIP still reports the link up; a throwing connect is WIFI_FAILED', () => {
+    const w = fakeWifi();
+    w.getIP = () => {
+      throw new Error('no ip');
+    };
+    const l = listen();
+    new EspruinoWifi(w as never).join('lab', 'x', l.listener);
+    w.cb!(null);
+    expect(l.events).toEqual([['up', '']]);
+    const w2 = fakeWifi();
+    w2.connect = () => {
+      throw new Error('Wifi not started');
+    };
+    const l2 = listen();
+    new EspruinoWifi(w2 as never).join('lab', 'x', l2.listener);
+    expect(l2.events).toEqual([['down', 'WIFI_FAILED']]);
+  });
+
   test('a bad password is WIFI_AUTH; listener exceptions do not escape', () => {
     const w = fakeWifi();
     const l = listen();
-    createEspruinoWifi(w as never).join('lab', 'wrong', l.listener);
+    new EspruinoWifi(w as never).join('lab', 'wrong', l.listener);
     w.cb!('auth_fail');
     expect(l.events).toEqual([['down', 'WIFI_AUTH']]);
     const w2 = fakeWifi();
-    createEspruinoWifi(w2 as never).join('lab', 'x', {
+    new EspruinoWifi(w2 as never).join('lab', 'x', {
       onWifiUp: () => {
         throw new Error('app bug');
       },

@@ -3,10 +3,10 @@
  * modules: the platform's quirks (DNS throw, error events, throwing
  * writes, unbounded queue) must come out as the HAL contract's values.
  */
-import { createEspruinoNet } from '../../boards/espruino/net';
+import { EspruinoNet } from '../../boards/espruino/net';
 import type { Connection, NetError, NetListener } from '../../firmware/hal/transport';
 
-type Handler = (arg?: unknown) => void;
+type Handler = (this: unknown, arg?: unknown) => void;
 
 /** A fake Espruino socket: records writes, emits events on demand. */
 class FakeSocket {
@@ -29,12 +29,16 @@ class FakeSocket {
   end(): void {
     this.ended = true;
   }
-  /** Delivers a platform event the way Espruino's idle loop would. */
+  /**
+   * Delivers a platform event the way Espruino's idle loop would: `this` is
+   * the socket, and the connect callback also gets it as its argument
+   * [socketserver.c jsiQueueObjectCallbacks].
+   */
   emit(event: string, arg?: unknown): void {
-    if (event === 'connect') return this.onConnect(this);
+    if (event === 'connect') return this.onConnect.call(this, this);
     if (event === 'close') this.closed = true;
     const h = this.handlers[event];
-    if (h) h(arg);
+    if (h) h.call(this, arg);
   }
 }
 
@@ -75,7 +79,7 @@ afterEach(() => jest.useRealTimers());
 
 describe('espruino net: opening', () => {
   test('ESP32 DNS failure thrown by connect becomes DNS_FAILED, reported later', () => {
-    const net = createEspruinoNet(fakeNetModule('Unable to locate host') as never, undefined, 0);
+    const net = new EspruinoNet(fakeNetModule('Unable to locate host') as never, undefined, 0);
     const r = recorder();
     expect(() => net.connect(TCP, r.listener)).not.toThrow();
     expect(r.events).toEqual([]); // never from inside connect()
@@ -84,7 +88,7 @@ describe('espruino net: opening', () => {
   });
 
   test('connect while Wi-Fi is down becomes OFFLINE', () => {
-    const net = createEspruinoNet(fakeNetModule('Not connected to the internet') as never, undefined, 0);
+    const net = new EspruinoNet(fakeNetModule('Not connected to the internet') as never, undefined, 0);
     const r = recorder();
     net.connect(TCP, r.listener);
     jest.runAllTimers();
@@ -94,7 +98,7 @@ describe('espruino net: opening', () => {
   test('ESP8266 DNS failure (error -6 then close) becomes one DNS_FAILED', () => {
     const mod = fakeNetModule();
     const r = recorder();
-    createEspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
+    new EspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
     mod.sockets[0].emit('error', { code: -6, message: 'not found' });
     mod.sockets[0].emit('close', true);
     expect(r.events).toEqual([['openFailed', 'DNS_FAILED']]);
@@ -103,7 +107,7 @@ describe('espruino net: opening', () => {
   test('TLS on a board without tls fails with TLS_UNSUPPORTED and opens no socket', () => {
     const mod = fakeNetModule();
     const r = recorder();
-    createEspruinoNet(mod as never, undefined, 0).connect({ ...TCP, tls: true }, r.listener);
+    new EspruinoNet(mod as never, undefined, 0).connect({ ...TCP, tls: true }, r.listener);
     jest.runAllTimers();
     expect(r.events).toEqual([['openFailed', 'TLS_UNSUPPORTED']]);
     expect(mod.sockets).toHaveLength(0);
@@ -113,7 +117,7 @@ describe('espruino net: opening', () => {
     const tcp = fakeNetModule();
     const tls = fakeNetModule();
     const r = recorder();
-    createEspruinoNet(tcp as never, tls as never, 0).connect({ ...TCP, tls: true, ca: 'CA' }, r.listener);
+    new EspruinoNet(tcp as never, tls as never, 0).connect({ ...TCP, tls: true, ca: 'CA' }, r.listener);
     expect(tcp.sockets).toHaveLength(0);
     expect(tls.options).toEqual([{ host: 'broker.lan', port: 1883, ca: 'CA' }]);
     tls.sockets[0].emit('connect');
@@ -123,7 +127,7 @@ describe('espruino net: opening', () => {
   test('close() before open aborts: ABORTED once, later socket events ignored', () => {
     const mod = fakeNetModule();
     const r = recorder();
-    const c = createEspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
+    const c = new EspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
     c.close();
     expect(mod.sockets[0].ended).toBe(true);
     mod.sockets[0].emit('connect');
@@ -137,7 +141,7 @@ describe('espruino net: open connection', () => {
   function open(maxQueued = 0, highWater?: number) {
     const mod = fakeNetModule();
     const r = recorder();
-    const c = createEspruinoNet(mod as never, undefined, maxQueued).connect({ ...TCP, highWater }, r.listener);
+    const c = new EspruinoNet(mod as never, undefined, maxQueued).connect({ ...TCP, highWater }, r.listener);
     const s = mod.sockets[0];
     s.emit('connect');
     return { c, s, r };
@@ -159,7 +163,7 @@ describe('espruino net: open connection', () => {
       },
       onClose: (_c, e) => closes.push(e && e.code),
     });
-    createEspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
+    new EspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
     const s = mod.sockets[0];
     s.emit('connect');
     expect(() => s.emit('data', 'x')).not.toThrow();
@@ -216,5 +220,38 @@ describe('espruino net: open connection', () => {
     expect(c.write('late')).toBe(false);
     s.emit('close', false);
     expect(r.events.slice(1)).toEqual([['close', undefined]]);
+  });
+});
+
+describe('espruino net: one shared handler for every socket event', () => {
+  test('the socket passed to the connect callback and to drain (as on a device) opens once, then only drains', () => {
+    const mod = fakeNetModule();
+    const r = recorder();
+    const c = new EspruinoNet(mod as never, undefined, 0).connect({ ...TCP, highWater: 4 }, r.listener);
+    const s = mod.sockets[0];
+    s.emit('connect');
+    // Espruino queues a drain with the socket as argument right after the connect.
+    s.emit('drain', s);
+    expect(c.write('abcdef')).toBe(false);
+    s.emit('drain', s);
+    expect(c.queued()).toBe(0);
+    s.emit('data', 'x');
+    expect(r.events.map((e) => e[0])).toEqual(['open', 'drain', 'drain', 'data']);
+  });
+
+  test('two connections on two sockets keep their events apart', () => {
+    const mod = fakeNetModule();
+    const a = recorder();
+    const b = recorder();
+    const net = new EspruinoNet(mod as never, undefined, 0);
+    net.connect(TCP, a.listener);
+    net.connect(TCP, b.listener);
+    mod.sockets[0].emit('connect');
+    mod.sockets[1].emit('connect');
+    mod.sockets[1].emit('data', 'to-b');
+    mod.sockets[0].emit('error', { code: -3, message: 'timeout' });
+    mod.sockets[0].emit('close', true);
+    expect(a.events.slice(1)).toEqual([['close', 'TIMEOUT']]);
+    expect(b.events.slice(1)).toEqual([['data', 'to-b']]);
   });
 });

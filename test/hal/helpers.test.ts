@@ -107,8 +107,8 @@ function memoryStorage(freeBytes: number): Storage & { writes: number; compactio
   const s = {
     writes: 0,
     compactions: 0,
-    read: (name: string) => files[name],
-    write(name: string, data: string): StorageStatus {
+    load: (name: string) => files[name],
+    save(name: string, data: string): StorageStatus {
       s.writes++;
       files[name] = data;
       return 'OK';
@@ -132,7 +132,7 @@ describe('storage helpers', () => {
     expect(st.writes).toBe(1);
     writeIfChanged(st, 'seq', 'b');
     expect(st.writes).toBe(2);
-    expect(st.read('seq')).toBe('b');
+    expect(st.load('seq')).toBe('b');
   });
 
   test('compactIfLow compacts only below the threshold', () => {
