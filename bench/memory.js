@@ -7,12 +7,12 @@
  *     (ESP8266 from flash, as its profile says), connects to a loopback
  *     broker and publishes a reading every simulated second for RUN_MS; the
  *     highest usage seen is reported with the board's total and % free.
- *     The model charges code by size (calibrated on device measurements)
+ *     The model charges code per function (calibrated on a real Espruino)
  *     and walks the data the bundle can reach from globals, timers,
  *     listeners and closure scopes (node.memory({deep: true})).
- *   - with ESPRUINO_BIN set (and scripts/espruino-mem.js present), a REAL
- *     measurement of dist/linux.js on Espruino for Linux (RAM mode), with
- *     its node.json written to Storage first and the same broker.
+ *   - with ESPRUINO_BIN set (and scripts/espruino-mem.js present), REAL
+ *     measurements of dist/esp8266.js and dist/linux.js on Espruino for Linux,
+ *     from flash, node.json written to Storage first, the same broker.
  * `node bench/memory.js` runs standalone (its own broker, bench/broker.js);
  * bench/run.js calls memoryReport() at its end.
  */
@@ -86,20 +86,47 @@ async function estimateRows(port) {
   return rows;
 }
 
-/** The real measurement of dist/linux.js on ESPRUINO_BIN, or a line saying why there is none. */
-async function realLinux(port) {
+/**
+ * The Linux build of Espruino has no Wifi module: this stub (a cached module
+ * source that joins at once) stands in for it when measuring the ESP boards.
+ * Its own cost is measured alone and subtracted.
+ */
+const WIFI_STUB = 'Modules.addCached("Wifi","exports.connect=function(s,o,c){setTimeout(function(){c(null)},1)};' +
+  'exports.getIP=function(){return{ip:\'127.0.0.1\'}};exports.getDetails=function(){return{rssi:-50}}");\n';
+
+/**
+ * REAL measurements on ESPRUINO_BIN of dist/esp8266.js and dist/linux.js,
+ * run from flash (.bootcde) as the flash tool installs them, connected to the
+ * broker on `port` and publishing every second; or a line saying why not.
+ */
+async function realReport(port) {
   if (!process.env.ESPRUINO_BIN) return 'real Espruino: not measured (set ESPRUINO_BIN to an Espruino for Linux binary)';
   if (!fs.existsSync(ESPRUINO_MEM)) return 'real Espruino: not measured (scripts/espruino-mem.js is missing)';
   const mem = require(ESPRUINO_MEM);
-  const problem = mem.binProblem(process.env.ESPRUINO_BIN);
+  const bin = process.env.ESPRUINO_BIN;
+  const problem = mem.binProblem(bin);
   if (problem) return 'real Espruino: not measured (' + problem + ')';
-  const config = JSON.stringify(nodeConfig('linux', { nodeId: 'mem-real', port, interval: 1, keepAlive: 10 }));
-  // The bundle reads node.json at boot: write it first, as a flashing tool would.
-  const prelude = 'require("Storage").write("node.json",' + JSON.stringify(config) + ');\n';
-  // From flash (.bootcde), as the flash tool installs it: small heaps cannot even parse it from RAM.
-  const r = await mem.measureCode(process.env.ESPRUINO_BIN, prelude + fs.readFileSync(bundlePath('linux'), 'latin1'), { flash: true, runMs: REAL_RUN_MS });
-  return 'Real Espruino for Linux (' + process.env.ESPRUINO_BIN + '), dist/linux.js from flash, ' + REAL_RUN_MS + ' ms run:\n\n' +
-    mem.formatTable([{ bundle: 'dist/linux.js', mode: 'flash', load: r.load, run: r.run, error: r.error }]);
+  const opts = { flash: true, runMs: REAL_RUN_MS };
+  const stub = await mem.measureCode(bin, WIFI_STUB, opts);
+  const empty = await mem.measureCode(bin, '0;\n', opts);
+  if (!stub.load || !empty.load) return 'real Espruino: not measured (the Wi-Fi stub or an empty program did not load: ' + (stub.error || empty.error) + ')';
+  const stubCost = stub.load.usage - empty.load.usage;
+  const rows = [];
+  for (const board of ['esp8266', 'linux']) {
+    const config = JSON.stringify(nodeConfig(board, { nodeId: 'mem-real', port, interval: 1, keepAlive: 10 }));
+    // The bundle reads node.json at boot: write it first, as a flashing tool would.
+    const prelude = (board === 'linux' ? '' : WIFI_STUB) + 'require("Storage").write("node.json",' + JSON.stringify(config) + ');\n';
+    const r = await mem.measureCode(bin, prelude + fs.readFileSync(bundlePath(board), 'latin1'), opts);
+    const less = board === 'linux' ? 0 : stubCost;
+    rows.push({ bundle: 'dist/' + board + '.js', mode: 'flash', load: r.load && sub(r.load, less), run: r.run && sub(r.run, less), error: r.error });
+  }
+  return 'Real Espruino for Linux (' + bin + '), from flash, connected and publishing for ' + REAL_RUN_MS + ' ms' +
+    ' (ESP rows: Wi-Fi stub, ' + stubCost + ' blocks, subtracted):\n\n' + mem.formatTable(rows);
+}
+
+/** A process.memory() record with `blocks` fewer used (and more free). */
+function sub(m, blocks) {
+  return Object.assign({}, m, { usage: m.usage - blocks, free: m.free + blocks });
 }
 
 /**
@@ -117,7 +144,7 @@ async function memoryReport(port) {
     console.log('code: ~7.3 blocks per function (+ the source text when run from RAM), calibrated on a real Espruino; data: values reachable from globals, timers,');
     console.log('listeners and closure scopes. A model, not a device measurement: confirm on hardware.\n');
     console.log(table(await estimateRows(p)));
-    console.log('\n' + (await realLinux(p)));
+    console.log('\n' + (await realReport(p)));
   } finally {
     if (broker) await broker.stop();
   }
