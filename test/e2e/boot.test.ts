@@ -4,33 +4,20 @@
  * has it), connects to Mosquitto, says "online" (retained) on its status
  * topic and publishes telemetry with seq 1, 2, 3... as JSON.
  */
-import { describeIfMosquitto, Mosquitto, startMosquitto } from '../support/mosquitto';
-import { Recorder, startRecorder } from '../support/subscriber';
-import { Board, bootNode, describeMessages, ensureDist, logOf, readings, statuses, stopNodes, waitUntil } from './e2e-helpers';
+import { describeIfMosquitto } from '../support/mosquitto';
+import { startRecorder } from '../support/subscriber';
+import { Board, bootNode, brokerFixture, describeMessages, logOf, readings, statuses, waitUntil } from './e2e-helpers';
 
 const BOARDS: Board[] = ['esp32', 'esp8266', 'linux'];
 
 describeIfMosquitto('e2e boot: dist/<board>.js in the emulation against Mosquitto', () => {
-  let broker: Mosquitto;
-  const recorders: Recorder[] = [];
-
-  beforeAll(async () => {
-    ensureDist();
-    broker = await startMosquitto();
-  });
-  afterEach(async () => {
-    stopNodes();
-    while (recorders.length > 0) await recorders.pop()!.stop();
-  });
-  afterAll(async () => {
-    if (broker) await broker.dispose();
-  });
+  const fx = brokerFixture();
 
   test.each(BOARDS)('%s: online (retained) on status, then telemetry seq 1, 2, 3 with its fields', async (board) => {
     const id = 'boot-' + board;
-    const rec = await startRecorder({ port: broker.port, filter: 'sensors/' + id + '/#', clientId: 'rec-' + id });
-    recorders.push(rec);
-    const node = bootNode({ board, nodeId: id, port: broker.port });
+    const rec = await startRecorder({ port: fx.broker.port, filter: 'sensors/' + id + '/#', clientId: 'rec-' + id });
+    fx.recorders.push(rec);
+    const node = bootNode({ board, nodeId: id, port: fx.broker.port });
     await waitUntil(() => readings(rec, id).length >= 3 && statuses(rec, id).indexOf('online') >= 0, 15000,
       '3 readings and "online" from ' + id, () => describeMessages(rec.messages) + '\n' + logOf(node)());
 
@@ -47,8 +34,8 @@ describeIfMosquitto('e2e boot: dist/<board>.js in the emulation against Mosquitt
     expect(node.lines.filter((l) => /Uncaught/.test(l))).toEqual([]);
 
     // A subscriber arriving later gets "online" as the retained status.
-    const late = await startRecorder({ port: broker.port, filter: 'sensors/' + id + '/status', clientId: 'late-' + id });
-    recorders.push(late);
+    const late = await startRecorder({ port: fx.broker.port, filter: 'sensors/' + id + '/status', clientId: 'late-' + id });
+    fx.recorders.push(late);
     await waitUntil(() => late.messages.length >= 1, 5000, 'the retained status');
     expect(late.messages[0].payload.toString()).toBe('online');
     expect(late.messages[0].retain).toBe(true);

@@ -5,6 +5,7 @@
  * through the Storage file node.json, observed by independent MQTT.js
  * recorders (test/support/subscriber.ts).
  */
+import { Mosquitto, startMosquitto } from '../support/mosquitto';
 import { Recorder, RecordedMessage } from '../support/subscriber';
 
 export type Board = 'esp32' | 'esp8266' | 'linux';
@@ -84,6 +85,27 @@ export function bootNode(o: BootOptions): SimNode {
 /** Stops every node bootNode() started (use in afterEach). */
 export function stopNodes(): void {
   while (running.length > 0) running.pop()!.stop();
+}
+
+/**
+ * The per-file fixture of the e2e suites: one Mosquitto (with `options`) for
+ * the file, nodes and recorders stopped after each test. Call inside the
+ * describe block; `fx.broker` is set by the time the tests run.
+ */
+export function brokerFixture(options?: Parameters<typeof startMosquitto>[0]): { broker: Mosquitto; recorders: Recorder[] } {
+  const fx = { broker: undefined as unknown as Mosquitto, recorders: [] as Recorder[] };
+  beforeAll(async () => {
+    ensureDist();
+    fx.broker = await startMosquitto(options);
+  });
+  afterEach(async () => {
+    stopNodes();
+    while (fx.recorders.length > 0) await fx.recorders.pop()!.stop();
+  });
+  afterAll(async () => {
+    if (fx.broker) await fx.broker.dispose();
+  });
+  return fx;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -7,40 +7,27 @@
  *   a node that wakes, publishes and sleeps again leaves no gaps, and it says
  *   "offline" (retained) before each sleep.
  */
-import { describeIfMosquitto, Mosquitto, startMosquitto } from '../support/mosquitto';
+import { describeIfMosquitto } from '../support/mosquitto';
 import { Recorder, RecordedMessage, startRecorder } from '../support/subscriber';
-import { Board, bootNode, describeMessages, distinctSeqs, ensureDist, gaps, logOf, readings, stopNodes, waitUntil } from './e2e-helpers';
+import { Board, bootNode, brokerFixture, describeMessages, distinctSeqs, gaps, logOf, readings, waitUntil } from './e2e-helpers';
 
 /** The app reserves this many numbers per Storage write (firmware/app/seq.ts). */
 const RESERVE = 100;
 const SLEEPS = 4;
 
 describeIfMosquitto('e2e reboot and deep sleep: seq never repeats', () => {
-  let broker: Mosquitto;
-  const recorders: Recorder[] = [];
-
-  beforeAll(async () => {
-    ensureDist();
-    broker = await startMosquitto();
-  });
-  afterEach(async () => {
-    stopNodes();
-    while (recorders.length > 0) await recorders.pop()!.stop();
-  });
-  afterAll(async () => {
-    if (broker) await broker.dispose();
-  });
+  const fx = brokerFixture();
 
   async function record(id: string, filter: string): Promise<Recorder> {
-    const rec = await startRecorder({ port: broker.port, filter: 'sensors/' + id + filter, clientId: 'rec-' + id });
-    recorders.push(rec);
+    const rec = await startRecorder({ port: fx.broker.port, filter: 'sensors/' + id + filter, clientId: 'rec-' + id });
+    fx.recorders.push(rec);
     return rec;
   }
 
   test('esp32 reset: the next seq is above every earlier one and at most 100 higher', async () => {
     const id = 'reboot-1';
     const rec = await record(id, '/telemetry');
-    const node = bootNode({ board: 'esp32', nodeId: id, port: broker.port });
+    const node = bootNode({ board: 'esp32', nodeId: id, port: fx.broker.port });
     await waitUntil(() => readings(rec, id).length >= 5, 10000, '5 readings', logOf(node));
     node.reboot();
     await waitUntil(() => node.bootCount === 2 && readings(rec, id).some((r) => r.seq > RESERVE), 10000, 'readings after the reset', logOf(node));
@@ -69,7 +56,7 @@ describeIfMosquitto('e2e reboot and deep sleep: seq never repeats', () => {
   test.each(['esp32', 'esp8266'] as Board[])('%s deep sleep (interval 2 s): wakes, publishes, says offline, sleeps; seq without gaps', async (board) => {
     const id = 'sleepy-' + board;
     const rec = await record(id, '/#');
-    const node = bootNode({ board, nodeId: id, port: broker.port, config: { deepSleep: true, interval: 2 } });
+    const node = bootNode({ board, nodeId: id, port: fx.broker.port, config: { deepSleep: true, interval: 2 } });
     let sleeps = 0;
     node.events.on('sleep', () => {
       // Power the node off during its SLEEPS-th sleep: exactly SLEEPS readings are then due.

@@ -5,32 +5,19 @@
  * a RST), and after 1.5 x keepalive when the connection just goes mute
  * (the broker's keepalive check [MQTT-3.1.2-24]).
  */
-import { describeIfMosquitto, Mosquitto, startMosquitto } from '../support/mosquitto';
+import { describeIfMosquitto } from '../support/mosquitto';
 import { Recorder, startRecorder } from '../support/subscriber';
-import { bootNode, describeMessages, ensureDist, logOf, readings, statuses, stopNodes, waitUntil } from './e2e-helpers';
+import { bootNode, brokerFixture, describeMessages, logOf, readings, statuses, waitUntil } from './e2e-helpers';
 
 describeIfMosquitto('e2e will: a node that dies abruptly is reported offline by the broker', () => {
-  let broker: Mosquitto;
-  const recorders: Recorder[] = [];
-
-  beforeAll(async () => {
-    ensureDist();
-    broker = await startMosquitto();
-  });
-  afterEach(async () => {
-    stopNodes();
-    while (recorders.length > 0) await recorders.pop()!.stop();
-  });
-  afterAll(async () => {
-    if (broker) await broker.dispose();
-  });
+  const fx = brokerFixture();
 
   async function runUntilDeath(id: string, abruptClose: 'reset' | 'silent', keepAlive: number): Promise<Recorder> {
-    const rec = await startRecorder({ port: broker.port, filter: 'sensors/' + id + '/status', clientId: 'rec-' + id });
-    recorders.push(rec);
-    const tele = await startRecorder({ port: broker.port, filter: 'sensors/' + id + '/telemetry', clientId: 'tele-' + id });
-    recorders.push(tele);
-    const node = bootNode({ board: 'esp32', nodeId: id, port: broker.port, config: { keepAlive }, node: { abruptClose } });
+    const rec = await startRecorder({ port: fx.broker.port, filter: 'sensors/' + id + '/status', clientId: 'rec-' + id });
+    fx.recorders.push(rec);
+    const tele = await startRecorder({ port: fx.broker.port, filter: 'sensors/' + id + '/telemetry', clientId: 'tele-' + id });
+    fx.recorders.push(tele);
+    const node = bootNode({ board: 'esp32', nodeId: id, port: fx.broker.port, config: { keepAlive }, node: { abruptClose } });
     await waitUntil(() => statuses(rec, id).indexOf('online') >= 0 && readings(tele, id).length >= 2, 10000, 'online and 2 readings', logOf(node));
     node.cutPower();
     return rec;
@@ -42,12 +29,12 @@ describeIfMosquitto('e2e will: a node that dies abruptly is reported offline by 
     await waitUntil(() => statuses(rec, id).indexOf('offline') >= 0, 5000, 'the will', () => describeMessages(rec.messages));
     expect(statuses(rec, id)).toEqual(['online', 'offline']);
 
-    const late = await startRecorder({ port: broker.port, filter: 'sensors/' + id + '/status', clientId: 'late-' + id });
-    recorders.push(late);
+    const late = await startRecorder({ port: fx.broker.port, filter: 'sensors/' + id + '/status', clientId: 'late-' + id });
+    fx.recorders.push(late);
     await waitUntil(() => late.messages.length >= 1, 5000, 'the retained status');
     expect(late.messages[0].payload.toString()).toBe('offline');
     expect(late.messages[0].retain).toBe(true);
-    expect(broker.logs()).not.toMatch(/Client will-reset has exceeded timeout/);
+    expect(fx.broker.logs()).not.toMatch(/Client will-reset has exceeded timeout/);
   });
 
   test('power cut with the connection left mute: the will follows after 1.5 x keepalive', async () => {
@@ -57,6 +44,6 @@ describeIfMosquitto('e2e will: a node that dies abruptly is reported offline by 
     await waitUntil(() => statuses(rec, id).indexOf('offline') >= 0, 10000, 'the will after keepalive', () => describeMessages(rec.messages));
     expect(statuses(rec, id)).toEqual(['online', 'offline']);
     // No RST or FIN reached the broker: its keepalive check is what noticed.
-    expect(broker.logs()).toMatch(/Client will-silent has exceeded timeout/);
+    expect(fx.broker.logs()).toMatch(/Client will-silent has exceeded timeout/);
   });
 });
