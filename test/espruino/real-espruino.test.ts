@@ -1,5 +1,5 @@
 /**
- * dist/mqtt.js on a REAL Espruino for Linux interpreter, through
+ * dist/mqtt.js and dist/linux.js on a REAL Espruino for Linux interpreter, through
  * scripts/espruino-mem.js. Needs ESPRUINO_BIN (an Espruino for Linux binary);
  * without it the interpreter tests are skipped with a plain message. The
  * argument checks of the script run everywhere.
@@ -8,6 +8,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Mosquitto, mosquittoAvailable, startMosquitto } from '../support/mosquitto';
+import { Recorder, startRecorder } from '../support/subscriber';
 
 interface Memory { usage: number; free: number; total: number; blocksize: number }
 interface Measured { load?: Memory; run?: Memory; error: string; output: string }
@@ -22,6 +24,8 @@ const mem = require(SCRIPT) as EspruinoMem;
 const mqttPacket = require('mqtt-packet') as { generate(p: object): Buffer };
 const BIN = process.env.ESPRUINO_BIN;
 const MQTT_BUNDLE = path.join(ROOT, 'dist', 'mqtt.js');
+const LINUX_BUNDLE = path.join(ROOT, 'dist', 'linux.js');
+const { nodeConfig } = require(path.join(ROOT, 'sim', 'config.js')) as { nodeConfig(board: string, o: object): object };
 const RUN_TIMEOUT_MS = 60000;
 
 /**
@@ -127,4 +131,41 @@ onEspruino('dist/mqtt.js on the real interpreter', () => {
     expect(l.usage - e.usage).toBeGreaterThan(100);
     expect(loaded.run).toBeDefined();
   });
+});
+
+/**
+ * The shipped Linux board bundle, from flash as it is installed, as a real
+ * node: its node.json is written to Storage first (as a flashing tool would),
+ * it connects to Mosquitto on loopback and publishes status and telemetry,
+ * which an independent MQTT.js recorder checks.
+ */
+const onEspruinoWithBroker = BIN && mosquittoAvailable() ? describe : describe.skip;
+if (BIN && !mosquittoAvailable()) console.log('SKIPPED: dist/linux.js on real Espruino needs mosquitto (apt-get install mosquitto)');
+
+onEspruinoWithBroker('dist/linux.js on the real interpreter against Mosquitto', () => {
+  let broker: Mosquitto;
+  let recorder: Recorder;
+
+  beforeAll(async () => {
+    if (!fs.existsSync(LINUX_BUNDLE)) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
+    broker = await startMosquitto();
+    recorder = await startRecorder({ port: broker.port, filter: 'sensors/real-1/#', clientId: 'real-espruino-recorder' });
+  });
+  afterAll(async () => {
+    if (recorder) await recorder.stop();
+    if (broker) await broker.dispose();
+  });
+
+  test('boots from flash, says online and publishes telemetry with seq 1, 2, 3...', async () => {
+    const config = JSON.stringify(nodeConfig('linux', { nodeId: 'real-1', port: broker.port, interval: 1, keepAlive: 10 }));
+    const prelude = 'require("Storage").write("node.json",' + JSON.stringify(config) + ');\n';
+    const run = mem.runCode(BIN as string, prelude + fs.readFileSync(LINUX_BUNDLE, 'latin1'), 'setTimeout(quit, 6000);', true, RUN_TIMEOUT_MS);
+    await recorder.waitFor((r) => r.messages.filter((m) => m.topic === 'sensors/real-1/telemetry').length >= 3, 30000);
+    const r = await run;
+    expect(r.output).not.toMatch(/Uncaught|OUT OF MEMORY|ASSERT/);
+    const status = recorder.messages.filter((m) => m.topic === 'sensors/real-1/status').map((m) => m.payload.toString());
+    expect(status).toContain('online');
+    const seqs = recorder.messages.filter((m) => m.topic === 'sensors/real-1/telemetry').map((m) => JSON.parse(m.payload.toString()).seq);
+    expect(seqs.slice(0, 3)).toEqual([1, 2, 3]);
+  }, RUN_TIMEOUT_MS + 30000);
 });
