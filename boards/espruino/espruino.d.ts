@@ -121,8 +121,8 @@ declare const E: {
   /** `isAuto` false: the app must call `kickWatchdog` itself. */
   enableWatchdog(timeoutSeconds: number, isAuto: boolean): void;
   kickWatchdog(): void;
-  /** A byte string holding the bytes of a typed array. */
-  toString(bytes: Uint8Array): string;
+  /** A byte string in RAM holding the bytes of a typed array or string (copies a flash string). */
+  toString(bytes: Uint8Array | string): string;
 };
 
 /** ESP32 specifics [targets/esp32/jswrap_esp32.c]. */

@@ -85,7 +85,11 @@ export class EspruinoPlatform implements Clock, Log, Storage, System {
   load(name: string): string | undefined {
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) return undefined;
     const data = this.storage_.read(name);
-    return data === undefined ? undefined : data;
+    // read() returns a string memory-mapped to flash [src/jswrap_storage.c];
+    // substrings of it stay there too, and a later write or compaction moves
+    // or overwrites those bytes. Copy to RAM: the outbox is parsed into
+    // messages that must outlive the next flash write.
+    return data === undefined ? undefined : E.toString(data);
   }
 
   save(name: string, data: string): StorageStatus {

@@ -116,7 +116,10 @@ export class TelemetryNode implements NetListener, WifiListener {
           return node.supervisor.onOpenFailed('OFFLINE', hal.clock.now());
         }
         node.options_.host = address;
+        // An attempt the supervisor timed out may still hang: free its socket.
+        const stale = node.current_;
         node.current_ = hal.net.connect(node.options_, node);
+        if (stale) stale.close();
       },
       random: Math.random,
       budgetMs: config.deepSleep ? AWAKE_BUDGET_MS : 0,
@@ -159,7 +162,8 @@ export class TelemetryNode implements NetListener, WifiListener {
     this.supervisor.tick(now);
     if (now >= this.nextSampleAt_) {
       this.nextSampleAt_ = config.deepSleep ? Infinity : now + config.interval * 1000;
-      const r = client.publish(this.telemetryTopic_, reading(hal, config, this.seq.take(), now - this.bootAt_), 1, false);
+      const seq = this.seq.take();
+      const r = seq > 0 ? client.publish(this.telemetryTopic_, reading(hal, config, seq, now - this.bootAt_), 1, false) : 'FLASH_WRITE_FAILED';
       if (typeof r === 'string') hal.log.write(LogLevel.ERROR, 'reading refused: ' + r);
     }
     if (!config.deepSleep) return;
@@ -209,6 +213,8 @@ export class TelemetryNode implements NetListener, WifiListener {
 
   onOpen(connection: Connection): void {
     if (connection !== this.current_) return connection.close();
+    // Online again: a later refusal must keep its back-off (see onWifiUp).
+    this.lastError_ = undefined;
     this.supervisor.onOpen(connection, this.hal.clock.now());
   }
 

@@ -33,8 +33,11 @@ export class SeqCounter {
   /** Returns the next number, first reserving a block in flash when needed. */
   take(): number {
     if (this.next >= this.ceiling_) {
+      // Espruino deletes the old file before writing the new one: after a
+      // failed write flash may hold nothing, so hand out no number until a
+      // reservation is stored (0 = none; the caller skips the reading).
+      if (this.storage_.save(this.name_, '' + (this.next + RESERVE)) !== 'OK') return 0;
       this.ceiling_ = this.next + RESERVE;
-      this.storage_.save(this.name_, '' + this.ceiling_);
     }
     return this.next++;
   }

@@ -11,6 +11,8 @@ const path = require('path');
 /** MQTT 3.1.1 guarantees client ids of 1..23 of these characters [MQTT-3.1.3-5]. */
 const NODE_ID = /^[0-9a-zA-Z_-]{1,23}$/;
 const SENSOR_TYPES = ['adc'];
+/** Longest deep sleep, as MAX_DEEP_SLEEP_SECONDS in firmware/hal/sleep.ts. */
+const MAX_DEEP_SLEEP_SECONDS = 2147;
 
 class ConfigError extends Error {
   constructor(field, message) {
@@ -173,6 +175,10 @@ function validateConfig(raw, board, baseDir) {
   cfg.deepSleep = bool(tele, 'deepSleep', 'telemetry.deepSleep', false);
   if (cfg.deepSleep && board.sleep === false) {
     throw new ConfigError('telemetry.deepSleep', 'board ' + board.name + ' cannot deep sleep');
+  }
+  // ESP32/ESP8266 deepSleep takes an int32 of microseconds (firmware/hal/sleep.ts).
+  if (cfg.deepSleep && cfg.interval > MAX_DEEP_SLEEP_SECONDS) {
+    throw new ConfigError('telemetry.interval', 'must be at most ' + MAX_DEEP_SLEEP_SECONDS + ' with deepSleep (the chips sleep at most 2^31 microseconds)');
   }
   cfg.sensors = validateSensors(raw);
   return cfg;

@@ -55,3 +55,17 @@ test('unreadable flash content starts again at 1', () => {
   st.files.seq = 'garbage';
   expect(new SeqCounter(st, 'seq').take()).toBe(1);
 });
+
+test('no number is handed out while a reservation cannot be written', () => {
+  const st = memoryStorage();
+  const a = new SeqCounter(st, 'seq');
+  expect(a.take()).toBe(1);
+  for (let i = 2; i <= 100; i++) a.take();
+  // Flash full: the reservation for 101.. fails, and Espruino may have deleted the old file.
+  const save = st.save;
+  st.save = () => 'STORAGE_FULL';
+  expect(a.take()).toBe(0);
+  st.save = save;
+  expect(a.take()).toBe(101);
+  expect(new SeqCounter(st, 'seq').take()).toBeGreaterThan(101);
+});

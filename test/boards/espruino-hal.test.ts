@@ -13,9 +13,18 @@ import type { WifiError } from '../../firmware/hal/wifi';
 const g = globalThis as Record<string, unknown>;
 const bytes = (...b: number[]): string => String.fromCharCode(...b);
 
+/** Espruino's E.toString: a typed array or (flash) string to a byte string in RAM; counts string copies. */
+const fakeE = {
+  copies: 0,
+  toString(v: Uint8Array | string): string {
+    if (typeof v !== 'string') return String.fromCharCode(...Array.from(v));
+    fakeE.copies++;
+    return v;
+  },
+};
+
 beforeAll(() => {
-  // Espruino's E.toString(Uint8Array) -> byte string.
-  g.E = { toString: (u8: Uint8Array) => String.fromCharCode(...Array.from(u8)) };
+  g.E = fakeE;
 });
 afterAll(() => {
   delete g.E;
@@ -109,7 +118,10 @@ describe('espruino storage', () => {
     const mod = fakeStorage();
     const st = new EspruinoPlatform(mod as never, LogLevel.INFO);
     expect(st.save('outbox', bytes(0, 255, 10))).toBe('OK');
+    const copies = fakeE.copies;
     expect(st.load('outbox')).toBe(bytes(0, 255, 10));
+    // read() is memory-mapped flash on Espruino: load() hands out a RAM copy (E.toString).
+    expect(fakeE.copies).toBe(copies + 1);
     expect(st.save('x'.repeat(29), 'a')).toBe('STORAGE_BAD_NAME');
     expect(st.save('empty', '')).toBe('STORAGE_EMPTY');
     expect(Object.keys(mod.files)).toEqual(['outbox']);

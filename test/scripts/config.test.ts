@@ -65,6 +65,7 @@ describe('validateConfig', () => {
     ['keepAlive negative', (c) => { c.mqtt = { keepAlive: -1 }; }, esp32, /^mqtt\.keepAlive: must be between 0 and 65535/],
     ['wildcard in prefix', (c) => { c.mqtt = { topicPrefix: 'a/#' }; }, esp32, /^mqtt\.topicPrefix: must be non-empty and contain no/],
     ['interval zero', (c) => { c.telemetry = { interval: 0 }; }, esp32, /^telemetry\.interval: must be between 1 and 86400/],
+    ['deep sleep longer than the chips can', (c) => { c.telemetry = { deepSleep: true, interval: 3600 }; }, esp8266, /^telemetry\.interval: must be at most 2147 with deepSleep/],
     ['deep sleep on linux', (c) => { c.telemetry = { deepSleep: true }; }, linux, /^telemetry\.deepSleep: board linux cannot deep sleep/],
     ['unknown sensor type', (c) => { c.sensors = [{ type: 'bme999', name: 't' }]; }, esp32, /^sensors\[0\]\.type: unknown sensor type "bme999"/],
     ['sensor without name', (c) => { c.sensors = [{ type: 'adc' }]; }, esp32, /^sensors\[0\]\.name: is required/],
