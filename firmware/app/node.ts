@@ -96,6 +96,10 @@ export class TelemetryNode implements NetListener, WifiListener {
       saveIntervalMs: config.deepSleep ? 0 : SAVE_INTERVAL_MS,
       onConnect: function (sessionPresent) {
         hal.log.write(LogLevel.INFO, 'mqtt connected' + (sessionPresent ? ' (session resumed)' : ''));
+        // One queued "online" is enough: on a flapping link unacknowledged
+        // ones would otherwise fill a small outbox and crowd out readings.
+        const msgs = node.client.outbox.msgs;
+        for (let i = 0; i < msgs.length; i++) if (msgs[i].topic === node.statusTopic_ && msgs[i].payload === 'online') return;
         node.client.publish(node.statusTopic_, 'online', 1, true);
       },
       onClose: function (reason, detail) {
@@ -191,8 +195,14 @@ export class TelemetryNode implements NetListener, WifiListener {
     this.client.disconnect();
     hal.log.write(LogLevel.INFO, 'sleeping ' + this.config.interval + ' s: ' + why);
     if (hal.sleep.deepSleep(this.config.interval) !== undefined) {
-      hal.log.write(LogLevel.ERROR, 'deep sleep failed');
+      // Stay useful: run another wake cycle (reconnect, read, try again) rather than idle forever.
+      const now = hal.clock.now();
+      hal.log.write(LogLevel.ERROR, 'deep sleep failed: staying awake ' + AWAKE_BUDGET_MS / 1000 + ' s more');
       this.sleeping_ = false;
+      this.saidOffline_ = false;
+      this.awakeUntil_ = now + AWAKE_BUDGET_MS;
+      this.nextSampleAt_ = now;
+      this.supervisor.start(now);
     }
   }
 
