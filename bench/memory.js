@@ -22,6 +22,7 @@ const fs = require('fs');
 const path = require('path');
 const { measure } = require('../scripts/lib/sizes');
 const { startBroker } = require('./broker');
+const { table } = require('./table');
 const { createNode } = require('../sim/node-vm');
 const { nodeConfig, nodeFiles } = require('../sim/config');
 const { bundlePath, ensureBuilt, ROOT } = require('../sim/dist');
@@ -67,11 +68,6 @@ async function simulate(board, port) {
   }
 }
 
-/** Aligned text table; the first row is the header, numbers right-aligned. */
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max.apply(null, rows.map((r) => String(r[c]).length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ')).join('\n');
-}
 
 /** Rows of the estimate table, one per board. */
 async function estimateRows(port) {

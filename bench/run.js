@@ -19,6 +19,7 @@ const { execFile } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { startBroker } = require('./broker');
+const { table } = require('./table');
 const { mqttjsRunner, oursRunner } = require('./throughput');
 const { measure, formatSizeTable } = require('../scripts/lib/sizes');
 const { memoryReport } = require('./memory');
@@ -35,13 +36,6 @@ const HEAP_WARMUP = 10000;
 const HEAP_COUNT = 100000;
 const DEADLINE_MS = 5 * 60 * 1000;
 
-/** Aligned text table; the first row is the header, numbers right-aligned. */
-function table(rows) {
-  const widths = rows[0].map((_, c) => Math.max.apply(null, rows.map((r) => String(r[c]).length)));
-  return rows
-    .map((r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  '))
-    .join('\n');
-}
 
 /** One run: connect, publish `count`, disconnect. Resolves to messages/s. */
 async function measureOnce(kind, MQTT, port, round, count) {

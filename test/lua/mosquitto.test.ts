@@ -12,7 +12,7 @@
  * resumed (session present), the 30 are resent with DUP=1 and acknowledged,
  * and the recorder holds every one of the 80 sequence numbers.
  */
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as mqtt from 'mqtt';
@@ -35,20 +35,6 @@ const LAST_SEQ = 80;
 
 let tmp: string;
 let bundle: string;
-
-/** The pid of the broker process reading `<dir>/mosquitto.conf` (the helper does not expose it). */
-function brokerPid(broker: Mosquitto): number {
-  const conf = join(broker.dir, 'mosquitto.conf');
-  const pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return readFileSync(join('/proc', p, 'cmdline'), 'latin1').split('\0').indexOf(conf) >= 0;
-    } catch {
-      return false;
-    }
-  });
-  if (pids.length !== 1) throw new Error('expected one mosquitto for ' + conf + ', found ' + pids.join(','));
-  return Number(pids[0]);
-}
 
 /** Resolves once `predicate()` holds, polling every 50 ms; rejects after timeoutMs. */
 async function until(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
@@ -142,7 +128,7 @@ async function inboundMessage(r: Run): Promise<void> {
  */
 async function crashWithUnacked(r: Run): Promise<number> {
   const b = r.broker;
-  process.kill(brokerPid(b), 'SIGSTOP');
+  b.pause();
   r.lua.send('pub ' + (FIRST_BATCH + 1) + ' ' + LAST_SEQ);
   const queued = 'QUEUED ' + (FIRST_BATCH + 1) + ' ' + LAST_SEQ + ' ' + (LAST_SEQ - FIRST_BATCH);
   await r.lua.waitFor('second batch queued', (l) => l.indexOf(queued) >= 0, STEP_MS);

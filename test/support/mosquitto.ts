@@ -85,6 +85,8 @@ export interface Mosquitto {
   dispose(): Promise<void>;
   /** SIGKILL: a crash; only what was autosaved survives. Waits for exit. */
   kill(): Promise<void>;
+  /** SIGSTOP: the broker stays connected but answers nothing (a hung broker) until kill/stop/restart. */
+  pause(): void;
   /** Stops it if running, then starts it again on the same port and dir; waits until listening. */
   restart(): Promise<void>;
   /** The broker's log so far. */
@@ -227,6 +229,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
       if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
     kill: () => signal('SIGKILL'),
+    pause: () => {
+      if (child !== undefined) child.kill('SIGSTOP');
+    },
     restart: async () => {
       await signal('SIGTERM');
       await launch();
