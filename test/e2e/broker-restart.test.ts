@@ -32,7 +32,7 @@ describeIfMosquitto('e2e broker restart: Mosquitto killed and restarted while th
     const connects = (): number => node.lines.filter((l) => /mqtt connected/.test(l)).length;
     await waitUntil(() => lastSeq(r, ID) >= 10, 10000, '10 readings', logOf(node));
 
-    await b.waitForSave(5000);
+    await b.waitForSave(10000);
     await b.kill();
     const atCrash = lastSeq(r, ID);
     await sleep(1000);

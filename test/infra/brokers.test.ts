@@ -50,7 +50,7 @@ describeIfMosquitto('mosquitto test broker', () => {
     await pub.publishAsync('infra/queued', 'while offline', { qos: 1 });
     await pub.endAsync();
     // A crash loses what was not autosaved: wait for a save that includes the message.
-    await b.waitForSave(5000);
+    await b.waitForSave(10000);
     await b.kill();
     await expect(mqtt.connectAsync(url, opts({ clientId: 'probe' }), false)).rejects.toBeDefined();
     await b.restart();
@@ -101,7 +101,7 @@ describeIfMosquitto('mosquitto test broker', () => {
     for (let n = 1; n <= 3; n++) await pub.publishAsync('seq/a', JSON.stringify({ seq: n }), { qos: 1 });
     await pub.endAsync();
     await rec.waitFor((r) => r.uniqueCount() === 3, 5000);
-    await b.waitForSave(5000);
+    await b.waitForSave(10000);
     await b.kill();
     await b.restart();
     const pub2 = await mqtt.connectAsync('mqtt://127.0.0.1:' + b.port, opts({ clientId: 'seq-pub' }));

@@ -60,7 +60,7 @@ describeIfMosquitto('broker crash and restart (Mosquitto, persistence)', () => {
     for (const at of CRASH_AT) {
       await waitUntil(() => published >= at, 30000, 'seq ' + at + ' published');
       // Crash right after an autosave: what came later is lost on the broker, and must be re-sent by us.
-      await b.waitForSave(5000);
+      await b.waitForSave(10000);
       heldAtCrash.push(h.client.outbox.msgs.length);
       await b.kill();
       await sleep(500);

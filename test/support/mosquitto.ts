@@ -91,7 +91,12 @@ export interface Mosquitto {
   restart(): Promise<void>;
   /** The broker's log so far. */
   logs(): string;
-  /** Resolves once the log shows a database save that started after this call. */
+  /**
+   * Resolves once a database save that started after this call has finished.
+   * Mosquitto logs "Saving in-memory database" when a save starts, and saves in
+   * its single-threaded loop, so the next save starting proves the first one is
+   * on disk (a crash in between would otherwise lose it).
+   */
   waitForSave(timeoutMs: number): Promise<void>;
 }
 
@@ -242,7 +247,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
       const deadline = Date.now() + timeoutMs;
       return new Promise<void>((resolve, reject) => {
         const poll = (): void => {
-          if (saves() > before) resolve();
+          if (saves() > before + 1) resolve();
           else if (Date.now() > deadline) reject(new Error('no database save within ' + timeoutMs + ' ms'));
           else setTimeout(poll, 50);
         };
