@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 /*
  * Espruino-safe build: bundles each device entry with esbuild into one
- * minified, ASCII-only IIFE under dist/, fixes identifiers Espruino cannot
+ * minified, ASCII-only file under dist/, fixes identifiers Espruino cannot
  * parse, runs the compatibility checker on every bundle and prints a size
  * table.
- *   dist/mqtt.js     from firmware/mqtt/index.ts, API as the plain object MQTT
- *                    (and module.exports under CommonJS)
- *   dist/<board>.js  from each boards/<board>.ts, self-starting, no exports
+ *   dist/mqtt.js     from firmware/mqtt/index.ts, an IIFE, API as the plain
+ *                    object MQTT (and module.exports under CommonJS)
+ *   dist/<board>.js  from each boards/<board>.ts, self-starting, no exports,
+ *                    at global scope: on Espruino a function defined inside
+ *                    an IIFE keeps a link to its scope (one heap block per
+ *                    function); top-level names are prefixed with `$`; every
+ *                    property name only our code sees is shortened
+ *                    (lib/mangle-names.js).
  * Usage: node scripts/build.js [--board <name>] [--config <file.json>]
  * --board builds that board only; --config embeds the JSON as __NODE_CONFIG__.
  * Exit code 1 on any error or checker finding, with file:line:col and rule.
@@ -18,6 +23,7 @@ const path = require('path');
 const { espruinoBuildOptions, runEsbuild } = require('./lib/esbuild-options');
 const { apiEntryOptions } = require('./lib/api-entry');
 const { fixIdentifiers } = require('./lib/identifier-fixups');
+const { boardMangleProps } = require('./lib/mangle-names');
 const { parseBuildArgs } = require('./lib/build-args');
 const { configDefines } = require('./lib/config-hook');
 const { measure, formatSizeTable } = require('./lib/sizes');
@@ -26,6 +32,8 @@ const { checkSource, formatFinding } = require('./check-espruino');
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const BOARDS = path.join(ROOT, 'boards');
+/** Prefix of the global names a board bundle declares (see fixIdentifiers). */
+const TOP_LEVEL_PREFIX = '$';
 const API_BUNDLES = [{ name: 'mqtt', entry: path.join(ROOT, 'firmware', 'mqtt', 'index.ts'), globalName: 'MQTT' }];
 
 /** A short excerpt of minified `code` around a finding, to see what it refers to. */
@@ -39,7 +47,7 @@ function excerpt(code, finding) {
  * Bundle one entry for Espruino and write it to `spec.outfile`.
  * spec: { entry, outfile, globalName?, define? }. With globalName the entry's
  * exports become one plain object assigned to that global (api-entry.js);
- * without it the entry is bundled as a self-starting IIFE.
+ * without it the entry is bundled as self-starting top-level code.
  * Resolves to { outfile, code, exportNames, renames }; rejects with an Error
  * naming the bundle, position and rule when esbuild fails or the checker
  * reports findings (then no bundle is left at outfile, not even an old one).
@@ -56,8 +64,13 @@ async function bundle(spec) {
     exportNames = api.names;
   }
   extra.define = spec.define || {};
+  // esm without imports or exports: plain top-level statements, names still minified.
+  if (!spec.globalName) {
+    extra.format = 'esm';
+    extra.mangleProps = boardMangleProps();
+  }
   const result = await runEsbuild(espruinoBuildOptions(extra));
-  const fixed = fixIdentifiers(result.outputFiles[0].text);
+  const fixed = fixIdentifiers(result.outputFiles[0].text, spec.globalName ? undefined : TOP_LEVEL_PREFIX);
   const label = path.relative(process.cwd(), spec.outfile);
   const findings = checkSource(fixed.code, label);
   if (findings.length > 0) {

@@ -6,6 +6,10 @@
  *    renamed to a fresh name that appears nowhere in the bundle.
  *  - the `require` placeholder (esbuild-options.js) is renamed back to
  *    `require`.
+ *  - with a topLevelPrefix (board bundles, which run at global scope): every
+ *    name declared at the top level gets the prefix, so the bundle's globals
+ *    never clobber an Espruino global (E, pins D0/A0, ...) and a user typing
+ *    `a=1` at the console does not overwrite the firmware.
  * Shorthand properties {of} become {of:fresh} so the property name is kept.
  */
 'use strict';
@@ -29,15 +33,37 @@ function freshName(base, taken) {
   }
 }
 
+/** Names declared by the top-level statements of `program`. */
+function topLevelNames(program) {
+  const names = [];
+  for (const s of program.body) {
+    if (s.type === 'VariableDeclaration') {
+      for (const d of s.declarations) names.push(d.id.name);
+    } else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) {
+      names.push(s.id.name);
+    }
+  }
+  return names;
+}
+
 /**
- * Return `code` with Espruino-reserved variable names renamed and the require
- * placeholder restored, plus the list of renames made ([from, to]).
- * `code` must parse as a script.
+ * Return `code` with Espruino-reserved variable names renamed, the require
+ * placeholder restored and, when `topLevelPrefix` is given, top-level names
+ * prefixed; plus the list of Espruino-token renames made ([from, to]).
+ * Renaming every occurrence of a name is safe because esbuild's minifier never
+ * gives a binding the name of a global the bundle references. `code` must
+ * parse as a script.
  */
-function fixIdentifiers(code) {
+function fixIdentifiers(code, topLevelPrefix) {
   const program = ast.parse(code);
   const taken = wordsIn(code);
   const renames = new Map([[options.REQUIRE_PLACEHOLDER, 'require']]);
+  if (topLevelPrefix) {
+    for (const name of topLevelNames(program)) {
+      if (taken.has(topLevelPrefix + name)) throw new Error('cannot prefix top-level "' + name + '": ' + topLevelPrefix + name + ' is taken');
+      renames.set(name, topLevelPrefix + name);
+    }
+  }
   const edits = [];
   ast.walk(program, (node, parent, key) => {
     if (node.type !== 'Identifier' || !ast.isVariableIdentifier(node, parent, key)) return true;
@@ -53,7 +79,7 @@ function fixIdentifiers(code) {
   let out = code;
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   const made = [];
-  renames.forEach((to, from) => { if (from !== options.REQUIRE_PLACEHOLDER) made.push([from, to]); });
+  renames.forEach((to, from) => { if (rules.ESPRUINO_TOKENS.has(from)) made.push([from, to]); });
   return { code: out, renames: made };
 }
 

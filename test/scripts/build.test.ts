@@ -21,7 +21,7 @@ const build = require(path.join(ROOT, 'scripts', 'build.js')) as BuildModule;
 const { checkSource } = require(path.join(ROOT, 'scripts', 'check-espruino.js')) as
   { checkSource(code: string, file: string): Finding[] };
 const { fixIdentifiers } = require(path.join(ROOT, 'scripts', 'lib', 'identifier-fixups.js')) as
-  { fixIdentifiers(code: string): { code: string; renames: Array<[string, string]> } };
+  { fixIdentifiers(code: string, topLevelPrefix?: string): { code: string; renames: Array<[string, string]> } };
 const { configDefines } = require(path.join(ROOT, 'scripts', 'lib', 'config-hook.js')) as
   { configDefines(args: { board: string | null; config: string | null }): Record<string, string> };
 const { parseBuildArgs } = require(path.join(ROOT, 'scripts', 'lib', 'build-args.js')) as
@@ -109,7 +109,25 @@ describe('API bundle (dist/mqtt.js shape)', () => {
   });
 });
 
-describe('board bundles (self-starting IIFE)', () => {
+describe('board bundles (self-starting, at global scope)', () => {
+  test('declare their top-level names as $-prefixed globals, without an IIFE', async () => {
+    const entry = source('boards/top.ts', [
+      'declare const report: (v: unknown) => void;',
+      'class Box { constructor(public v: number) {} get(): number { return this.v; } }',
+      'function twice(b: Box): number { return b.get() * 2; }',
+      'report(twice(new Box(21)));',
+    ].join('\n'));
+    const built = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/top.js') });
+    expect(built.code.startsWith('(')).toBe(false);
+    let reported: unknown;
+    const context = run(built.code, { report: (v: unknown) => { reported = v; } });
+    expect(reported).toBe(42);
+    const globals = Object.getOwnPropertyNames(context).filter((n) => n !== 'report');
+    expect(globals.length).toBeGreaterThan(0);
+    for (const name of globals) expect(name).toMatch(/^\$/);
+  });
+
+
   test('lowers ?. ** ||= class fields and object spread into code that runs', async () => {
     const entry = source('boards/lower.ts', [
       'declare const report: (v: unknown) => void;',
@@ -206,6 +224,14 @@ describe('identifier fixups', () => {
     expect(fixed.renames).toEqual([['of', '$of']]);
     expect(fixed.code).toBe('var $of=1;f($of,{of:$of},x.of,{of:$of});function g($of){return $of}');
     expect(checkSource(fixed.code, 'fixed.js')).toEqual([]);
+  });
+
+  test('with a prefix, renames top-level names everywhere, shadowing parameters included', () => {
+    const fixed = fixIdentifiers('function a(){return 1}function b(a){return a+1}var c=b(a()),d={a};report(c,d.a);', '$');
+    expect(fixed.code).toBe('function $a(){return 1}function $b($a){return $a+1}var $c=$b($a()),$d={a:$a};report($c,$d.a);');
+    const seen: unknown[] = [];
+    run(fixed.code, { report: (c: unknown, a: unknown) => seen.push(c, typeof a) });
+    expect(seen).toEqual([2, 'function']);
   });
 
   test('picks a fresh name when $of is taken', () => {
