@@ -137,7 +137,8 @@ async function memoryReport(port) {
   try {
     console.log('\nMemory per board: Espruino JsVar blocks, ESTIMATE (sim model, sim/espruino/process.js), peak while');
     console.log('connected and publishing once per simulated second for ' + RUN_MS / 1000 + ' s at ' + 1 / TIME_SCALE + 'x.');
-    console.log('code: ~7.3 blocks per function (+ the source text when run from RAM), calibrated on a real Espruino; data: values reachable from globals, timers,');
+    console.log('code: 4 blocks per function + 1 per parameter + 1 inside another function, 6 per class (+ the source text when run');
+    console.log('from RAM), calibrated on a real Espruino; data: values reachable from globals, timers,');
     console.log('listeners and closure scopes. A model, not a device measurement: confirm on hardware.\n');
     console.log(table(await estimateRows(p)));
     console.log('\n' + (await realReport(p)));

@@ -6,14 +6,18 @@
  * (2v29) built with 1600 x 12-byte, 2047 x 12-byte and 10000 x 14-byte heaps
  * (scripts/espruino-mem.js):
  * - empty program: 56 blocks;
- * - code from flash (.bootcde): ~7.3 blocks per function (function object,
- *   flash-code reference, parameter names, its name in a scope or
- *   prototype), whatever the block size: dist/mqtt.js, 69 functions, cost
- *   502 blocks above empty at 12, 13 and 14 bytes per block;
+ * - code from flash (.bootcde): per function 4 blocks (function object, its
+ *   name in a scope or prototype, flash-code name and reference) + 1 per
+ *   parameter + 1 for the scope link when it is defined inside another
+ *   function (an IIFE), + 6 per class (prototype object and links), whatever
+ *   the block size: dist/mqtt.js (69 functions in an IIFE, model 485) cost
+ *   502 blocks above empty; 10 top-level functions with 0/1/3 parameters
+ *   cost 40/49/70;
  * - code from RAM: the flash cost plus the source text, ~1 block per
  *   (blockSize + 1) bytes (measured 0.065..0.068 block/byte at 14 bytes);
  * - values: every value >= 1 block, each object/array member ~2 blocks (name +
- *   value), names longer than blockSize-5 chars and strings longer than
+ *   value) but 1 when the value is an integer or undefined (packed into the
+ *   name block, as trace() shows), names longer than blockSize-5 chars and strings longer than
  *   blockSize-8 chars take extension blocks of blockSize chars.
  * The walk reaches what the bundle can reach from new globals, timers,
  * listeners and Storage-free data; state held only in closure scopes is
@@ -23,10 +27,8 @@
  */
 
 const acorn = require('acorn');
-const walk = require('acorn-walk');
 
 const EMPTY_PROGRAM_BLOCKS = 56;
-const BLOCKS_PER_FUNCTION = 7.3;
 
 /** Blocks used by a string of `len` chars. */
 function stringBlocks(len, blockSize) {
@@ -72,9 +74,15 @@ function estimateBlocks(value, blockSize, seen, isBundleObject, codeInFlash, sco
     } catch (e) {
       continue;
     }
-    n += nameBlocks(key, blockSize) + estimateBlocks(child, blockSize, seen, isBundleObject, codeInFlash, scopesOf);
+    n += memberBlocks(key, child, blockSize, seen, isBundleObject, codeInFlash, scopesOf);
   }
   return n;
+}
+
+/** Blocks of one object member or scope variable: its name, plus its value unless packed into the name. */
+function memberBlocks(name, value, blockSize, seen, isBundleObject, codeInFlash, scopesOf) {
+  const packed = value === undefined || (Number.isInteger(value) && Math.abs(value) < 0x80000000);
+  return nameBlocks(name, blockSize) + (packed ? 0 : estimateBlocks(value, blockSize, seen, isBundleObject, codeInFlash, scopesOf));
 }
 
 /** Blocks of closure scopes not charged yet: one per scope plus a member per variable. */
@@ -84,34 +92,51 @@ function scopeBlocks(scopes, blockSize, seen, isBundleObject, codeInFlash, scope
     if (seen.has(scope.key)) continue;
     seen.add(scope.key);
     n += 1;
-    for (const v of scope.vars) n += nameBlocks(v.name, blockSize) + estimateBlocks(v.value, blockSize, seen, isBundleObject, codeInFlash, scopesOf);
+    for (const v of scope.vars) n += memberBlocks(v.name, v.value, blockSize, seen, isBundleObject, codeInFlash, scopesOf);
   }
   return n;
 }
 
-/** Function nodes (declarations, expressions, arrows, methods) in `code`; 0 if it does not parse. */
-function countFunctions(code) {
-  let n = 0;
+/** Blocks of the function and class objects of `code` (the model above); 0 if it does not parse. */
+function functionBlocks(code) {
+  let ast;
   try {
-    walk.full(acorn.parse(code, { ecmaVersion: 'latest' }), (node) => {
-      if (/Function/.test(node.type)) n++;
-    });
+    ast = acorn.parse(code, { ecmaVersion: 'latest' });
   } catch {
     return 0;
   }
+  let n = 0;
+  const visit = (node, depth) => {
+    let inner = depth;
+    if (/Function/.test(node.type)) {
+      n += 4 + node.params.length + (depth > 0 ? 1 : 0);
+      inner = depth + 1;
+    } else if (/Class/.test(node.type)) {
+      n += 6;
+    }
+    for (const key of Object.keys(node)) {
+      const v = node[key];
+      if (Array.isArray(v)) {
+        for (const c of v) if (c && typeof c.type === 'string') visit(c, inner);
+      } else if (v && typeof v.type === 'string') {
+        visit(v, inner);
+      }
+    }
+  };
+  visit(ast, 0);
   return n;
 }
 
 let lastCode = '';
-let lastFunctions = 0;
+let lastFunctionBlocks = 0;
 
 /** Blocks that loading the bundle source `code` costs on this board (see the model above). */
 function codeBlocks(code, profile) {
   if (code !== lastCode) {
     lastCode = code;
-    lastFunctions = countFunctions(code);
+    lastFunctionBlocks = functionBlocks(code);
   }
-  const flash = lastFunctions * BLOCKS_PER_FUNCTION;
+  const flash = lastFunctionBlocks;
   return Math.round(profile.codeInFlash ? flash : flash + code.length / (profile.blockSize + 1));
 }
 
