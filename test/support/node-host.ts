@@ -19,7 +19,6 @@ import { ClientOptions, CloseReason } from '../../firmware/mqtt/options';
 import { OutMessage, PublishOutcome } from '../../firmware/mqtt/outbox';
 import { createSupervisor, Supervisor, SupervisorOptions } from '../../firmware/mqtt/supervisor';
 import { Transport } from '../../firmware/mqtt/transport';
-import { Recorder } from './subscriber';
 
 /** Supervisor options the host fills in itself. */
 type HostFilled = 'client' | 'host' | 'open' | 'random';
@@ -278,29 +277,3 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/**
- * Sequence numbers in first..last that none of `recorders` received. Several
- * recorders (one after another, same client id and persistent session) stand
- * in for one witness that must be replaced after a broker outage.
- */
-export function missingFromAll(recorders: Recorder[], first: number, last: number): number[] {
-  const got = new Set<number>();
-  for (const r of recorders) for (const m of r.messages) if (m.seq !== undefined) got.add(m.seq);
-  const out: number[] = [];
-  for (let n = first; n <= last; n++) if (!got.has(n)) out.push(n);
-  return out;
-}
-
-/** Deliveries of a sequence number already delivered, across all `recorders`. */
-export function duplicatesAcross(recorders: Recorder[]): number {
-  const got = new Set<number>();
-  let total = 0;
-  for (const r of recorders) {
-    for (const m of r.messages) {
-      if (m.seq === undefined) continue;
-      total++;
-      got.add(m.seq);
-    }
-  }
-  return total - got.size;
-}
