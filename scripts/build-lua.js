@@ -75,7 +75,7 @@ function maybeFalsyInJsOnly(t) {
  * (`a || b` as a value) only the left one is. Checks the .ts files of `dir`
  * (default firmware/mqtt) with tsconfig.lua.json's options.
  * Returns "file:line: text (type)" strings. buildLua fails on any: write
- * `x === undefined ? d : x` (options.ts orDefault) or an explicit comparison.
+ * `x ?? d` (nil-aware in Lua too) or an explicit comparison with undefined.
  */
 function truthinessHazards(dir) {
   const config = tstl.parseConfigFileWithSystem(CONFIG);
@@ -217,7 +217,7 @@ function buildLua(bundleOnly) {
   const hazards = bundleOnly ? [] : truthinessHazards();
   if (hazards.length > 0) {
     throw new Error('Lua build failed: ' + hazards.length + ' condition(s) in firmware/mqtt where 0 or \'\' is false ' +
-      'in JS but true in Lua (compare with undefined explicitly, see orDefault in options.ts):\n  ' + hazards.join('\n  '));
+      'in JS but true in Lua (use ?? for defaults or compare with undefined explicitly):\n  ' + hazards.join('\n  '));
   }
   const result = transpileLua();
   if (result.diagnostics.length > 0) {

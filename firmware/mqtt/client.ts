@@ -11,14 +11,12 @@ import { decodeFromBroker } from './decode';
 import { CodecError } from './errors';
 import { encodeAck, encodeConnect, encodePublish } from './encode';
 import { Framer } from './framer';
-import { ClientOptions, CloseReason, orDefault, PublishError } from './options';
+import { ClientOptions, CloseReason, PublishError } from './options';
 import { MsgState, OutMessage } from './outbox';
-import { Connack, Packet, PacketType, QoS, Will } from './packets';
-import { restoreOutbox, serialiseOutbox } from './persist';
+import { Limit, PacketType, QoS, Will } from './packets';
 import { topicNameError } from './router';
 import { Phase, Session } from './session';
 import { Store, Transport } from './transport';
-import { chr } from './utf8';
 
 export { Phase };
 
@@ -55,33 +53,50 @@ export class MqttClient extends Session {
   /** Reads `o` once; see ClientOptions for defaults. Restores a saved outbox from o.store. */
   constructor(o: ClientOptions) {
     super(o);
-    const keepAlive = orDefault(o.keepAlive, 60);
+    const keepAlive = o.keepAlive ?? 60;
     this.closeReason = undefined;
     this.lastError = undefined;
     this.clientId_ = o.clientId;
     this.keepAlive_ = keepAlive;
-    this.pingTimeout_ = orDefault(o.pingTimeout, keepAlive * 1500);
-    this.connectTimeout_ = orDefault(o.connectTimeout, 10000);
+    this.pingTimeout_ = o.pingTimeout ?? keepAlive * 1500;
+    this.connectTimeout_ = o.connectTimeout ?? 10000;
     this.will_ = o.will;
     this.username_ = o.username;
     this.password_ = o.password;
     this.credentials_ = o.credentials;
     this.pipeline_ = o.pipeline === true;
     this.store_ = o.store;
-    this.storeKey_ = orDefault(o.storeKey, 'mqtt.outbox');
-    this.saveInterval_ = orDefault(o.saveIntervalMs, 0);
+    this.storeKey_ = o.storeKey ?? 'mqtt.outbox';
+    this.saveInterval_ = o.saveIntervalMs ?? 0;
     this.connected_ = o.onConnect;
     this.closed_ = o.onClose;
-    this.framer_ = new Framer(orDefault(o.maxPacketSize, 4096), decodeFromBroker);
+    this.framer_ = new Framer(o.maxPacketSize ?? 4096, decodeFromBroker);
     this.connectedAt_ = -1;
     this.lastRecv_ = 0;
     this.pingAt_ = -1;
     this.tokens_ = 0;
     this.savedAt_ = 0;
-    // Reload what save() wrote, before any connection; new tokens are assigned.
+    // Reload what save() wrote (format there), before any connection; the
+    // messages get new tokens. Data too short for the header restores
+    // nothing; a corrupt tail is ignored, the messages before it are kept.
     const data = this.store_ ? this.store_.load(this.storeKey_) : undefined;
-    if (data !== undefined) this.nextId_ = restoreOutbox(data, this.outbox, this.nextId_);
-    for (const m of this.outbox.msgs) m.token = ++this.tokens_;
+    if (data === undefined || data.length < 2) return;
+    const id = data.charCodeAt(0) * 256 + data.charCodeAt(1);
+    this.nextId_ = id > 0 ? id : 1;
+    // PUBLISH and PUBREL are both packets a client decodes.
+    const framer = new Framer(Limit.MAX_REMAINING_LENGTH, decodeFromBroker);
+    framer.push(data.substring(2));
+    let released = 0;
+    for (let p = framer.next(); p; p = framer.next()) {
+      if (p.type === PacketType.PUBREL) released = p.packetId;
+      if (p.type !== PacketType.PUBLISH || p.qos === 0) continue;
+      let state = p.dup ? (p.qos === 1 ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBREC) : MsgState.QUEUED;
+      if (released === p.packetId) state = MsgState.AWAIT_PUBCOMP;
+      // What counts against maxBytes: the encoded size (the DUP bit does not change it).
+      const size = (encodePublish(p.topic, p.payload, p.qos, p.retain, false, p.packetId) as string).length;
+      this.outbox.msgs.push({ token: ++this.tokens_, topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, packetId: p.packetId, state: state, size: size });
+      this.outbox.bytes += size;
+    }
   }
 
   /**
@@ -118,7 +133,12 @@ export class MqttClient extends Session {
     }
   }
 
-  /** Feeds received bytes (split anywhere). Never throws on bad input: it closes with PROTOCOL_ERROR. */
+  /**
+   * Feeds received bytes (split anywhere). Never throws on bad input: it
+   * closes with PROTOCOL_ERROR. CONNACK is handled here: a refusal closes,
+   * an acceptance resumes or restarts the session; every later packet goes
+   * to the session (handle_).
+   */
   onData(chunk: string, now: number): void {
     if (this.phase === Phase.CLOSED) return;
     this.now_ = this.lastRecv_ = now;
@@ -127,9 +147,28 @@ export class MqttClient extends Session {
     const framer = this.framer_;
     framer.push(chunk);
     let p = framer.next();
-    // handle_() may close the connection: re-read the phase (TS keeps the narrowing).
+    // A packet may close the connection: re-read the phase (TS keeps the narrowing).
     while (p && (this.phase as Phase) !== Phase.CLOSED) {
-      this.handle_(p);
+      if ((this.phase === Phase.CONNECTING) !== (p.type === PacketType.CONNACK)) {
+        // The first packet from the broker must be CONNACK, and only the first [MQTT-3.2.0-1].
+        this.close_('PROTOCOL_ERROR');
+      } else if (p.type === PacketType.CONNACK && p.returnCode !== 0) {
+        // Close reasons for return codes 1..5 [MQTT 3.2.2.3]: a literal, so the strings stay in flash until needed.
+        const refused: CloseReason[] = ['REFUSED_PROTOCOL_VERSION', 'REFUSED_IDENTIFIER', 'REFUSED_SERVER_UNAVAILABLE', 'REFUSED_BAD_CREDENTIALS', 'REFUSED_NOT_AUTHORIZED'];
+        this.close_(refused[p.returnCode - 1]);
+      } else if (p.type === PacketType.CONNACK) {
+        // With pipelining the session was started at CONNECT (canSend_ already set).
+        const early = this.canSend_;
+        const resume = p.sessionPresent && !this.cleanSession_;
+        this.phase = Phase.CONNECTED;
+        this.canSend_ = true;
+        this.stats.connacks++;
+        if (!early) this.startSession_(resume);
+        this.pump_(!early && resume);
+        if (this.connected_) this.connected_(p.sessionPresent);
+      } else {
+        this.handle_(p);
+      }
       p = framer.next();
     }
     if (framer.error !== undefined) this.close_('PROTOCOL_ERROR', framer.error);
@@ -157,7 +196,7 @@ export class MqttClient extends Session {
         if (now - this.pingAt_ >= this.pingTimeout_) this.close_('KEEPALIVE_TIMEOUT');
       } else if (now - this.lastSent_ >= ka || now - this.lastRecv_ >= ka) {
         // [MQTT-3.1.2-23]; pinging on silence from the broker also catches half-open TCP.
-        this.send_(chr(PacketType.PINGREQ * 16) + chr(0));
+        this.send_(String.fromCharCode(PacketType.PINGREQ * 16, 0));
         this.pingAt_ = now;
       }
     }
@@ -172,25 +211,42 @@ export class MqttClient extends Session {
    */
   publish(topic: string, payload: string, qos: QoS, retain: boolean): number | PublishError {
     const packet = encodePublish(topic, payload, qos, retain, false, 1);
+    const size = packet === undefined ? 0 : packet.length;
+    const maxBytes = this.maxBytes_;
+    const box = this.outbox;
     let code: PublishError | undefined = topicNameError(topic);
     if (code === undefined && packet === undefined) code = 'STRING_TOO_LONG';
-    if (code === undefined && packet !== undefined) {
-      if (qos === 0 && !this.canSend_) code = 'NOT_CONNECTED';
-      else if (qos > 0 && packet.length > this.maxBytes_) code = 'TOO_LARGE';
-      else if (qos === 0) this.send_(packet);
-      else {
-        const m: OutMessage = { token: this.tokens_ + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: 0, state: MsgState.QUEUED, size: packet.length };
-        if (!this.admit_(m)) code = 'OUTBOX_FULL';
-        else {
-          m.packetId = this.allocId_();
-          this.dirty_ = true;
-          this.pump_(false);
-        }
+    else if (code === undefined && qos === 0 && !this.canSend_) code = 'NOT_CONNECTED';
+    else if (code === undefined && qos > 0 && size > maxBytes) code = 'TOO_LARGE';
+    // QoS 1/2: make room by the overflow policy, each victim counted and
+    // reported through onPublishDone. Only QUEUED messages are ever dropped,
+    // since a written PUBLISH may already be in the broker's session.
+    const latest = this.overflow_ === 'latestPerTopic';
+    while (code === undefined && qos > 0 && (box.msgs.length >= this.maxMessages_ || box.bytes + size > maxBytes)) {
+      // The oldest QUEUED message, or under latestPerTopic the oldest on this topic.
+      let victim: OutMessage | undefined;
+      for (const m of box.msgs) {
+        const better = victim === undefined || (latest && m.topic === topic && victim.topic !== topic);
+        if (m.state === MsgState.QUEUED && better) victim = m;
+      }
+      if (victim === undefined || this.overflow_ === 'reject') {
+        code = 'OUTBOX_FULL';
+      } else {
+        this.stats.dropped++;
+        this.finish_(victim, latest && victim.topic === topic ? 'REPLACED' : 'DROPPED');
       }
     }
     if (code !== undefined) {
       this.stats.rejected++;
       return code;
+    }
+    if (qos === 0) {
+      this.send_(packet);
+    } else {
+      box.msgs.push({ token: this.tokens_ + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: this.allocId_(), state: MsgState.QUEUED, size: size });
+      box.bytes += size;
+      this.dirty_ = true;
+      this.pump_(false);
     }
     this.stats.published++;
     return ++this.tokens_;
@@ -199,14 +255,33 @@ export class MqttClient extends Session {
   /** Sends DISCONNECT (so the broker discards the will) and closes: reason DISCONNECTED. */
   disconnect(): void {
     if (this.phase === Phase.CLOSED) return;
-    this.send_(chr(PacketType.DISCONNECT * 16) + chr(0));
+    this.send_(String.fromCharCode(PacketType.DISCONNECT * 16, 0));
     this.close_('DISCONNECTED');
   }
 
-  /** Writes the outbox and next packet id to the store now (one flash write). No-op without a store. */
+  /**
+   * Writes the outbox and next packet id to the store now (one flash write),
+   * so that unacknowledged messages survive deep sleep and reboots; the
+   * constructor reads them back. No-op without a store. The format reuses the
+   * codec instead of JSON (absent from the portable core):
+   *
+   *   2 bytes   next packet id, big-endian
+   *   then, for each message in outbox order:
+   *     PUBREL(packetId)   only if the message is AWAIT_PUBCOMP (released)
+   *     PUBLISH            DUP=1 when it was already written (AWAIT_*), else DUP=0
+   *
+   * A QoS 2 message keeps its PUBLISH after PUBREL so that it can be
+   * re-published if the broker session turns out to be lost.
+   */
   save(): void {
     if (!this.store_) return;
-    this.store_.save(this.storeKey_, serialiseOutbox(this.nextId_, this.outbox.msgs));
+    let data = String.fromCharCode(Math.floor(this.nextId_ / 256), this.nextId_ % 256);
+    for (const m of this.outbox.msgs) {
+      if (m.state === MsgState.AWAIT_PUBCOMP) data += encodeAck(PacketType.PUBREL, m.packetId);
+      // Every message was validated by publish(), so each encodes.
+      data += encodePublish(m.topic, m.payload, m.qos, m.retain, m.state !== MsgState.QUEUED, m.packetId) as string;
+    }
+    this.store_.save(this.storeKey_, data);
     this.dirty_ = false;
     this.savedAt_ = this.now_;
   }
@@ -222,62 +297,6 @@ export class MqttClient extends Session {
     this.transport_ = undefined;
     if (t) t.close();
     if (this.closed_) this.closed_(reason, detail);
-  }
-
-  /** Reacts to one inbound packet (decodeFromBroker passes only what a broker may send). */
-  private handle_(p: Packet): void {
-    // The first packet from the broker must be CONNACK [MQTT-3.2.0-1].
-    if ((this.phase === Phase.CONNECTING) !== (p.type === PacketType.CONNACK)) return this.close_('PROTOCOL_ERROR');
-    switch (p.type) {
-      case PacketType.CONNACK:
-        return this.connack_(p);
-      case PacketType.PUBLISH:
-        return this.receive_(p);
-      case PacketType.PUBACK:
-        return this.ack_(p.packetId, MsgState.AWAIT_PUBACK);
-      case PacketType.PUBREC:
-        this.ack_(p.packetId, MsgState.AWAIT_PUBREC);
-        // A repeated PUBREC is answered again [MQTT-4.3.3-2 (sender side)].
-        return this.send_(encodeAck(PacketType.PUBREL, p.packetId));
-      case PacketType.PUBCOMP:
-        return this.ack_(p.packetId, MsgState.AWAIT_PUBCOMP);
-      case PacketType.PUBREL: {
-        const i = this.inbound_.indexOf(p.packetId);
-        if (i >= 0) this.inbound_.splice(i, 1);
-        return this.send_(encodeAck(PacketType.PUBCOMP, p.packetId));
-      }
-      case PacketType.SUBACK:
-        // Each filter sent with this packet id takes the code at its index [MQTT-3.9.3-1].
-        for (const s of this.subs_) {
-          if (s.packetId_ === p.packetId && s.index_ < p.returnCodes.length) {
-            s.packetId_ = 0;
-            s.granted_ = p.returnCodes[s.index_];
-            if (this.subscribed_) this.subscribed_(s.topic, s.granted_);
-          }
-        }
-        return;
-      case PacketType.UNSUBACK: {
-        const j = this.unsubIds_.indexOf(p.packetId);
-        if (j >= 0) this.unsubIds_.splice(j, 1);
-      }
-    }
-  }
-
-  /** CONNACK: refusal closes; acceptance resumes or restarts the session. */
-  private connack_(p: Connack): void {
-    if (p.returnCode !== 0) {
-      // Close reasons for return codes 1..5 [MQTT 3.2.2.3]: a literal, so the strings stay in flash until needed.
-      const refused: CloseReason[] = ['REFUSED_PROTOCOL_VERSION', 'REFUSED_IDENTIFIER', 'REFUSED_SERVER_UNAVAILABLE', 'REFUSED_BAD_CREDENTIALS', 'REFUSED_NOT_AUTHORIZED'];
-      return this.close_(refused[p.returnCode - 1]);
-    }
-    const early = this.canSend_;
-    this.phase = Phase.CONNECTED;
-    this.canSend_ = true;
-    this.stats.connacks++;
-    const resume = p.sessionPresent && !this.cleanSession_;
-    if (!early) this.startSession_(resume);
-    this.pump_(!early && resume);
-    if (this.connected_) this.connected_(p.sessionPresent);
   }
 }
 

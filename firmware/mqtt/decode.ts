@@ -47,29 +47,6 @@ function readPacketId(): number {
   return id > 0 ? id : 0;
 }
 
-/** PUBLISH [MQTT 3.3]: fixed-header flags are DUP, QoS (2 bits), RETAIN. */
-function decodePublish(flags: number): Packet | CodecError {
-  const qos = Math.floor(flags / 2) % 4;
-  if (qos === 3) return 'BAD_QOS'; // [MQTT-3.3.1-4]
-  if (flags >= 8 && qos === 0) return 'BAD_FLAGS'; // DUP must be 0 for QoS 0 [MQTT-3.3.1-2]
-  const topic = readField(true);
-  if (topic === undefined) return failure;
-  const bad = topicNameError(topic);
-  if (bad !== undefined) return bad;
-  // The identifier is present only for QoS 1 and 2 [MQTT 3.3.2.2].
-  const packetId = qos > 0 ? readPacketId() : 0;
-  if (qos > 0 && packetId === 0) return failure;
-  return {
-    type: PacketType.PUBLISH,
-    dup: flags >= 8,
-    qos: qos as QoS,
-    retain: flags % 2 === 1,
-    topic,
-    packetId,
-    payload: src.substring(pos),
-  };
-}
-
 /**
  * Decodes one complete packet that a broker may send to a client: CONNACK,
  * PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK or PINGRESP.
@@ -84,7 +61,23 @@ export function decodeFromBroker(firstByte: number, body: string): Packet | Code
   const n = body.length;
   src = body;
   pos = 0;
-  if (type === PacketType.PUBLISH) return decodePublish(flags);
+  if (type === PacketType.PUBLISH) {
+    // PUBLISH [MQTT 3.3]: fixed-header flags are DUP, QoS (2 bits), RETAIN.
+    const qos = Math.floor(flags / 2) % 4;
+    if (qos === 3) return 'BAD_QOS'; // [MQTT-3.3.1-4]
+    if (flags >= 8 && qos === 0) return 'BAD_FLAGS'; // DUP must be 0 for QoS 0 [MQTT-3.3.1-2]
+    const topic = readField(true);
+    if (topic === undefined) return failure;
+    const bad = topicNameError(topic);
+    if (bad !== undefined) return bad;
+    // The identifier is present only for QoS 1 and 2 [MQTT 3.3.2.2].
+    const packetId = qos > 0 ? readPacketId() : 0;
+    if (qos > 0 && packetId === 0) return failure;
+    const payload = src.substring(pos);
+    // Let the body go: on a small heap a PUBLISH body is worth freeing before the next packet.
+    src = '';
+    return { type: PacketType.PUBLISH, dup: flags >= 8, qos: qos as QoS, retain: flags % 2 === 1, topic, packetId, payload };
+  }
   if (type < 1 || type > 14) return 'UNKNOWN_TYPE'; // reserved [MQTT 2.2.1]
   // These go to a broker only: a client never legally receives them.
   const toBroker = type === PacketType.CONNECT || type === PacketType.SUBSCRIBE || type === PacketType.UNSUBSCRIBE;

@@ -1,14 +1,16 @@
 /**
  * MQTT 3.1.1 packet encoder: Packet records to byte strings. Bytes are built
- * with chr (String.fromCharCode) and `+` only; every encoder returns undefined
- * when a field cannot be represented on the wire, and never throws.
+ * with String.fromCharCode, called directly (typescript-to-lua cannot alias
+ * it, and on Espruino a wrapper function would cost heap), and `+` only;
+ * every encoder returns undefined when a field cannot be represented on the
+ * wire, and never throws.
  *
  * The client calls encodeConnect, encodePublish, encodeFilters and encodeAck
  * directly, so a client-only bundle leaves out encodePacket and with it the
  * CONNACK and SUBACK encoders, which only a broker needs.
  */
 import { Connect, Limit, Packet, PacketType, QoS, Subscription } from './packets';
-import { chr, encodeUtf8 } from './utf8';
+import { encodeUtf8 } from './utf8';
 
 /** True when n is an integer in lo..hi. */
 function inRange(n: number, lo: number, hi: number): boolean {
@@ -17,7 +19,7 @@ function inRange(n: number, lo: number, hi: number): boolean {
 
 /** Two-byte big-endian integer [MQTT 1.5.2]; n must be 0..65535. */
 function u16(n: number): string {
-  return chr(Math.floor(n / 256)) + chr(n % 256);
+  return String.fromCharCode(Math.floor(n / 256), n % 256);
 }
 
 /**
@@ -39,14 +41,9 @@ export function encodeRemainingLength(length: number): string {
   do {
     const digit = length % 128;
     length = Math.floor(length / 128);
-    out += chr(length > 0 ? digit + 128 : digit);
+    out += String.fromCharCode(length > 0 ? digit + 128 : digit);
   } while (length > 0);
   return out;
-}
-
-/** Fixed header + body, or undefined when the body is too long [MQTT 2.2.3]. */
-function frame(firstByte: number, body: string): string | undefined {
-  return body.length > Limit.MAX_REMAINING_LENGTH ? undefined : chr(firstByte) + encodeRemainingLength(body.length) + body;
 }
 
 /**
@@ -55,7 +52,7 @@ function frame(firstByte: number, body: string): string | undefined {
  * integer in 1..65535 (encodePacket checks it; this hot-path helper does not).
  */
 export function encodeAck(type: PacketType, packetId: number): string {
-  return chr(type * 16 + (type === PacketType.PUBREL ? 2 : 0)) + chr(2) + u16(packetId);
+  return String.fromCharCode(type * 16 + (type === PacketType.PUBREL ? 2 : 0), 2) + u16(packetId);
 }
 
 /**
@@ -79,7 +76,7 @@ export function encodePublish(
   if (qos > 0) head += u16(packetId);
   const length = head.length + payload.length;
   if (length > Limit.MAX_REMAINING_LENGTH) return undefined;
-  return chr(PacketType.PUBLISH * 16 + (dup ? 8 : 0) + qos * 2 + (retain ? 1 : 0)) + encodeRemainingLength(length) + head + payload;
+  return String.fromCharCode(PacketType.PUBLISH * 16 + (dup ? 8 : 0) + qos * 2 + (retain ? 1 : 0)) + encodeRemainingLength(length) + head + payload;
 }
 
 /**
@@ -107,13 +104,15 @@ export function encodeConnect(p: Connect): string | undefined {
   // Password bit without user name bit [MQTT-3.1.2-22].
   const bad = (will !== undefined && !inRange(will.qos, 0, 2)) || (flags >= 64 && flags < 128);
   if (bad || !inRange(p.keepAlive, 0, 65535)) return undefined;
-  let body = u16(4) + 'MQTT' + chr(4) + chr(flags) + u16(p.keepAlive);
+  let body = u16(4) + 'MQTT' + String.fromCharCode(4, flags) + u16(p.keepAlive);
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     if (f === undefined) return undefined;
     body += f;
   }
-  return frame(PacketType.CONNECT * 16, body);
+  // Fixed header [MQTT 2.2]; five fields of at most 65537 bytes stay far
+  // below the remaining-length limit.
+  return String.fromCharCode(PacketType.CONNECT * 16) + encodeRemainingLength(body.length) + body;
 }
 
 /**
@@ -136,9 +135,10 @@ export function encodeFilters(
     const plain = typeof sub === 'string';
     const f = field(plain ? sub : sub.topic, true);
     if (f === undefined || (!plain && !inRange(sub.qos, 0, 2))) return undefined;
-    body += plain ? f : f + chr(sub.qos);
+    body += plain ? f : f + String.fromCharCode(sub.qos);
   }
-  return frame(type * 16 + 2, body);
+  if (body.length > Limit.MAX_REMAINING_LENGTH) return undefined;
+  return String.fromCharCode(type * 16 + 2) + encodeRemainingLength(body.length) + body;
 }
 
 /**
@@ -153,7 +153,7 @@ export function encodePacket(p: Packet): string | undefined {
     case PacketType.CONNECT:
       return encodeConnect(p);
     case PacketType.CONNACK:
-      return inRange(p.returnCode, 0, 255) ? frame(0x20, chr(p.sessionPresent ? 1 : 0) + chr(p.returnCode)) : undefined;
+      return inRange(p.returnCode, 0, 255) ? String.fromCharCode(0x20, 2, p.sessionPresent ? 1 : 0, p.returnCode) : undefined;
     case PacketType.PUBLISH:
       return encodePublish(p.topic, p.payload, p.qos, p.retain, p.dup, p.packetId);
     case PacketType.SUBSCRIBE:
@@ -165,14 +165,15 @@ export function encodePacket(p: Packet): string | undefined {
       let body = u16(p.packetId);
       for (let i = 0; i < p.returnCodes.length; i++) {
         if (!inRange(p.returnCodes[i], 0, 255)) return undefined;
-        body += chr(p.returnCodes[i]);
+        body += String.fromCharCode(p.returnCodes[i]);
       }
-      return frame(0x90, body);
+      if (body.length > Limit.MAX_REMAINING_LENGTH) return undefined;
+      return String.fromCharCode(0x90) + encodeRemainingLength(body.length) + body;
     }
     case PacketType.PINGREQ:
     case PacketType.PINGRESP:
     case PacketType.DISCONNECT:
-      return chr(p.type * 16) + chr(0);
+      return String.fromCharCode(p.type * 16, 0);
     default:
       return inRange(p.packetId, 1, 65535) ? encodeAck(p.type, p.packetId) : undefined;
   }

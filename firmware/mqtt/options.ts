@@ -2,6 +2,9 @@
  * The client's options, callbacks and result codes: the application-facing
  * contract of client.ts, kept apart so that the engine file stays small.
  * Defaults apply to options left undefined; an explicit 0 is taken as given.
+ * The core applies them with `??`, not `||`: Lua treats 0 and '' as true, JS
+ * as false, and `??` reads an option the same way on both (and costs no
+ * helper function on Espruino).
  */
 import { CodecError } from './errors';
 import { Will } from './packets';
@@ -82,13 +85,4 @@ export interface ClientOptions {
   onPublishDone?: PublishDone;
   /** One call per filter of each SUBACK: granted QoS 0..2 or 0x80 (failure). */
   onSubscribed?: (this: void, topic: string, granted: number) => void;
-}
-
-/**
- * `value`, or `fallback` when `value` is undefined. An explicit test rather
- * than `value || fallback`: Lua treats 0 and '' as true, JS as false, and the
- * core must read its options the same way on both.
- */
-export function orDefault<T>(value: T | undefined, fallback: T): T {
-  return value === undefined ? fallback : value;
 }

@@ -8,9 +8,9 @@
  * the device build renames them to short names (esbuild mangleProps).
  */
 import { encodeAck, encodeFilters, encodePublish } from './encode';
-import { ClientOptions, orDefault } from './options';
+import { ClientOptions } from './options';
 import { MsgState, OutMessage, Outbox, Overflow, PublishDone, PublishOutcome, Stats } from './outbox';
-import { PacketType, Publish, QoS } from './packets';
+import { Packet, PacketType, QoS } from './packets';
 import { MessageHandler, Sub, topicMatches, validFilter } from './router';
 import { Transport } from './transport';
 
@@ -71,10 +71,10 @@ export class Session {
     this.outbox = { msgs: [], bytes: 0 };
     this.subs_ = [];
     this.cleanSession_ = o.cleanSession !== false;
-    this.maxInflight_ = orDefault(o.maxInflight, 10);
-    this.maxMessages_ = orDefault(o.maxMessages, 50);
-    this.maxBytes_ = orDefault(o.maxBytes, 8192);
-    this.overflow_ = orDefault<Overflow>(o.overflow, 'dropOldest');
+    this.maxInflight_ = o.maxInflight ?? 10;
+    this.maxMessages_ = o.maxMessages ?? 50;
+    this.maxBytes_ = o.maxBytes ?? 8192;
+    this.overflow_ = o.overflow ?? 'dropOldest';
     this.done_ = o.onPublishDone;
     this.message_ = o.onMessage;
     this.subscribed_ = o.onSubscribed;
@@ -200,31 +200,6 @@ export class Session {
     }
   }
 
-  /**
-   * Appends `msg` to the outbox, first making room by the overflow policy
-   * (each victim is counted and reported through onPublishDone). Returns
-   * false when no room can be made: only QUEUED messages are ever dropped,
-   * since a written PUBLISH may already be in the broker's session.
-   */
-  protected admit_(msg: OutMessage): boolean {
-    const box = this.outbox;
-    const latest = this.overflow_ === 'latestPerTopic';
-    while (box.msgs.length >= this.maxMessages_ || box.bytes + msg.size > this.maxBytes_) {
-      // The oldest QUEUED message, or under latestPerTopic the oldest on msg's topic.
-      let victim: OutMessage | undefined;
-      for (const m of box.msgs) {
-        const better = victim === undefined || (latest && m.topic === msg.topic && victim.topic !== msg.topic);
-        if (m.state === MsgState.QUEUED && better) victim = m;
-      }
-      if (victim === undefined || this.overflow_ === 'reject') return false;
-      this.stats.dropped++;
-      this.finish_(victim, latest && victim.topic === msg.topic ? 'REPLACED' : 'DROPPED');
-    }
-    box.msgs.push(msg);
-    box.bytes += msg.size;
-    return true;
-  }
-
   /** Removes `msg` from the outbox and reports `outcome` for it. */
   protected finish_(msg: OutMessage, outcome: PublishOutcome): void {
     const box = this.outbox;
@@ -235,50 +210,82 @@ export class Session {
   }
 
   /**
-   * The broker's answer for the outbox message with `packetId` in `state`:
-   * PUBREC (AWAIT_PUBREC) moves it to AWAIT_PUBCOMP; PUBACK (AWAIT_PUBACK)
-   * and PUBCOMP (AWAIT_PUBCOMP) complete it. Late or duplicate acks, which
-   * find no message in that state, are ignored.
+   * Reacts to one inbound packet of an accepted session (client.ts handles
+   * CONNACK; decodeFromBroker passes only what a broker may send).
+   * One method rather than one per packet type: on Espruino every function
+   * costs heap.
    */
-  protected ack_(packetId: number, state: MsgState): void {
-    for (const m of this.outbox.msgs) {
-      if (m.packetId === packetId && m.state === state) {
-        this.dirty_ = true;
-        if (state === MsgState.AWAIT_PUBREC) {
-          m.state = MsgState.AWAIT_PUBCOMP;
-          return;
+  protected handle_(p: Packet): void {
+    switch (p.type) {
+      case PacketType.PUBLISH: {
+        // Every subscription whose filter matches gets it once; onMessage gets
+        // what no handler took. QoS 2 is delivered once per packet id until
+        // PUBREL [MQTT 4.3.3] (within Inbound.QOS2_LIMIT).
+        const inbound = this.inbound_;
+        if (p.qos === 2) {
+          if (inbound.indexOf(p.packetId) >= 0) return this.send_(encodeAck(PacketType.PUBREC, p.packetId));
+          if (inbound.length >= Inbound.QOS2_LIMIT) inbound.shift();
+          inbound.push(p.packetId);
         }
-        this.stats.acked++;
-        this.finish_(m, 'acked');
-        return this.pump_(false);
+        this.stats.received++;
+        let taken = false;
+        for (const s of this.subs_) {
+          if (s.handler_ && topicMatches(s.topic, p.topic)) {
+            taken = true;
+            s.handler_(p.topic, p.payload, p.qos, p.retain);
+          }
+        }
+        if (!taken && this.message_) this.message_(p.topic, p.payload, p.qos, p.retain);
+        // Acknowledge after delivery, and only on the connection it came from.
+        if (p.qos > 0 && this.phase !== Phase.CLOSED) {
+          this.send_(encodeAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId));
+        }
+        return;
       }
-    }
-  }
-
-  /**
-   * Inbound PUBLISH: every subscription whose filter matches gets it once;
-   * onMessage gets what no handler took. QoS 2 is delivered once per packet
-   * id until PUBREL [MQTT 4.3.3] (within Inbound.QOS2_LIMIT).
-   */
-  protected receive_(p: Publish): void {
-    const id = p.packetId;
-    if (p.qos === 2) {
-      if (this.inbound_.indexOf(id) >= 0) return this.send_(encodeAck(PacketType.PUBREC, id));
-      if (this.inbound_.length >= Inbound.QOS2_LIMIT) this.inbound_.shift();
-      this.inbound_.push(id);
-    }
-    this.stats.received++;
-    let taken = false;
-    for (const s of this.subs_) {
-      if (s.handler_ && topicMatches(s.topic, p.topic)) {
-        taken = true;
-        s.handler_(p.topic, p.payload, p.qos, p.retain);
+      case PacketType.PUBACK:
+      case PacketType.PUBREC:
+      case PacketType.PUBCOMP: {
+        // The answer for the outbox message with this id in the matching
+        // state: PUBREC moves it to AWAIT_PUBCOMP; PUBACK and PUBCOMP complete
+        // it. Late or duplicate acks, which find no such message, are ignored.
+        const rec = p.type === PacketType.PUBREC;
+        const state = rec ? MsgState.AWAIT_PUBREC : p.type === PacketType.PUBACK ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBCOMP;
+        for (const m of this.outbox.msgs) {
+          if (m.packetId === p.packetId && m.state === state) {
+            this.dirty_ = true;
+            if (rec) {
+              m.state = MsgState.AWAIT_PUBCOMP;
+            } else {
+              this.stats.acked++;
+              this.finish_(m, 'acked');
+              this.pump_(false);
+            }
+            break;
+          }
+        }
+        // A repeated PUBREC is answered again [MQTT-4.3.3-2 (sender side)].
+        if (rec) this.send_(encodeAck(PacketType.PUBREL, p.packetId));
+        return;
       }
-    }
-    if (!taken && this.message_) this.message_(p.topic, p.payload, p.qos, p.retain);
-    // Acknowledge after delivery, and only on the connection it came from.
-    if (p.qos > 0 && this.phase !== Phase.CLOSED) {
-      this.send_(encodeAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
+      case PacketType.PUBREL: {
+        const i = this.inbound_.indexOf(p.packetId);
+        if (i >= 0) this.inbound_.splice(i, 1);
+        return this.send_(encodeAck(PacketType.PUBCOMP, p.packetId));
+      }
+      case PacketType.SUBACK:
+        // Each filter sent with this packet id takes the code at its index [MQTT-3.9.3-1].
+        for (const s of this.subs_) {
+          if (s.packetId_ === p.packetId && s.index_ < p.returnCodes.length) {
+            s.packetId_ = 0;
+            s.granted_ = p.returnCodes[s.index_];
+            if (this.subscribed_) this.subscribed_(s.topic, s.granted_);
+          }
+        }
+        return;
+      case PacketType.UNSUBACK: {
+        const j = this.unsubIds_.indexOf(p.packetId);
+        if (j >= 0) this.unsubIds_.splice(j, 1);
+      }
     }
   }
 

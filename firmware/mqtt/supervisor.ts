@@ -22,7 +22,6 @@
  * the count. Give-up after maxAttempts failures or budgetMs of failing calls
  * onGiveUp so a battery node can sleep; start() begins again.
  */
-import { orDefault } from './options';
 import { Transport } from './transport';
 
 /** What the supervisor reads from and calls on a client (MqttClient fits). */
@@ -34,6 +33,11 @@ export interface Supervised {
   connect(transport: Transport, now: number): void;
 }
 
+/**
+ * Supervisor options. The supervisor keeps this object and reads it when
+ * needed (defaults applied there) instead of copying every option into a
+ * field: do not change it after createSupervisor.
+ */
 export interface SupervisorOptions {
   client: Supervised;
   /** Broker host name or address, passed to resolve() or, without it, to open(). */
@@ -76,43 +80,25 @@ export class Supervisor {
   address: string | undefined;
   /** The code of the last onOpenFailed. */
   lastError: string | undefined;
-  private client_: Supervised;
-  private host_: string;
-  private open_: (this: void, address: string) => void;
-  private resolve_: SupervisorOptions['resolve'];
-  private random_: (this: void) => number;
-  private baseDelay_: number;
-  private maxDelay_: number;
-  private refusedDelay_: number;
-  private openTimeout_: number;
-  private maxAttempts_: number;
-  private budget_: number;
-  private giveUp_: SupervisorOptions['onGiveUp'];
+  /**
+   * The options, kept and read where needed rather than copied into one
+   * field each: on Espruino every field costs heap.
+   */
+  private o_: SupervisorOptions;
   /** When the pending resolve/open began. */
   private since_: number;
   /** When the current run of failures began, -1 while connected. */
   private failingSince_: number;
   private connacks_: number;
 
-  /** Reads `o` once; see SupervisorOptions for defaults. Starts IDLE. */
+  /** Keeps `o` (do not change it afterwards); see SupervisorOptions for defaults. Starts IDLE. */
   constructor(o: SupervisorOptions) {
     this.state = SupervisorState.IDLE;
     this.attempts = 0;
     this.nextAt = 0;
     this.address = undefined;
     this.lastError = undefined;
-    this.client_ = o.client;
-    this.host_ = o.host;
-    this.open_ = o.open;
-    this.resolve_ = o.resolve;
-    this.random_ = o.random;
-    this.baseDelay_ = orDefault(o.baseDelay, 1000);
-    this.maxDelay_ = orDefault(o.maxDelay, 60000);
-    this.refusedDelay_ = orDefault(o.refusedDelay, 300000);
-    this.openTimeout_ = orDefault(o.openTimeout, 30000);
-    this.maxAttempts_ = orDefault(o.maxAttempts, 0);
-    this.budget_ = orDefault(o.budgetMs, 0);
-    this.giveUp_ = o.onGiveUp;
+    this.o_ = o;
     this.since_ = 0;
     this.failingSince_ = 0;
     this.connacks_ = 0;
@@ -133,21 +119,24 @@ export class Supervisor {
 
   /** Drives the policy: due attempts, open timeouts, and the client's close. */
   tick(now: number): void {
+    const o = this.o_;
     const st = this.state;
     if (st === SupervisorState.WAITING && now >= this.nextAt) {
-      // An attempt: resolve first unless an address is cached (or no resolver).
+      // An attempt: resolve first unless an address is cached (or no resolver),
+      // then open the cached address (or the host name).
       this.since_ = now;
-      if (this.resolve_ && this.address === undefined) {
+      if (o.resolve && this.address === undefined) {
         this.state = SupervisorState.RESOLVING;
-        this.resolve_(this.host_);
+        o.resolve(o.host);
       } else {
-        this.opening_(now);
+        this.state = SupervisorState.OPENING;
+        o.open(this.address ?? o.host);
       }
-    } else if ((st === SupervisorState.RESOLVING || st === SupervisorState.OPENING) && now - this.since_ >= this.openTimeout_) {
+    } else if ((st === SupervisorState.RESOLVING || st === SupervisorState.OPENING) && now - this.since_ >= (o.openTimeout ?? 30000)) {
       this.lastError = 'OPEN_TIMEOUT';
       this.fail_(now, false);
     } else if (st === SupervisorState.RUNNING) {
-      const c = this.client_;
+      const c = o.client;
       if (c.stats.connacks !== this.connacks_) {
         // The broker accepted us at least once since the last look: a success.
         this.connacks_ = c.stats.connacks;
@@ -169,15 +158,18 @@ export class Supervisor {
       return this.fail_(now, false);
     }
     this.address = address;
-    this.opening_(now);
+    // Due at once: tick() opens the cached address now.
+    this.state = SupervisorState.WAITING;
+    this.nextAt = now;
+    this.tick(now);
   }
 
   /** The host opened the transport: the client connects on it. A late one is closed. */
   onOpen(transport: Transport, now: number): void {
     if (this.state !== SupervisorState.OPENING) return transport.close();
     this.state = SupervisorState.RUNNING;
-    this.connacks_ = this.client_.stats.connacks;
-    this.client_.connect(transport, now);
+    this.connacks_ = this.o_.client.stats.connacks;
+    this.o_.client.connect(transport, now);
   }
 
   /** The host could not open the transport (`code` is kept in lastError). */
@@ -187,26 +179,23 @@ export class Supervisor {
     this.fail_(now, false);
   }
 
-  /** Asks the host to open the cached address (or the host name). */
-  private opening_(now: number): void {
-    this.since_ = now;
-    this.state = SupervisorState.OPENING;
-    this.open_(this.address === undefined ? this.host_ : this.address);
-  }
-
   /** Counts a failure, then gives up or schedules the next attempt. */
   private fail_(now: number, refused: boolean): void {
+    const o = this.o_;
+    const maxAttempts = o.maxAttempts ?? 0;
+    const budget = o.budgetMs ?? 0;
+    const refusedDelay = o.refusedDelay ?? 300000;
     this.attempts++;
     const n = this.attempts;
     if (this.failingSince_ < 0) this.failingSince_ = now;
-    if ((this.maxAttempts_ > 0 && n >= this.maxAttempts_) || (this.budget_ > 0 && now - this.failingSince_ >= this.budget_)) {
+    if ((maxAttempts > 0 && n >= maxAttempts) || (budget > 0 && now - this.failingSince_ >= budget)) {
       this.state = SupervisorState.IDLE;
       this.address = undefined;
-      if (this.giveUp_) this.giveUp_(n);
+      if (o.onGiveUp) o.onGiveUp(n);
       return;
     }
-    let delay = this.random_() * Math.min(this.maxDelay_, this.baseDelay_ * Math.pow(2, n - 1));
-    if (refused && delay < this.refusedDelay_) delay = this.refusedDelay_;
+    let delay = o.random() * Math.min(o.maxDelay ?? 60000, (o.baseDelay ?? 1000) * Math.pow(2, n - 1));
+    if (refused && delay < refusedDelay) delay = refusedDelay;
     this.nextAt = now + delay;
     this.state = SupervisorState.WAITING;
   }

@@ -10,28 +10,18 @@
  */
 
 /**
- * One-char string for a char code (a byte, in byte strings). A function rather
- * than an alias of String.fromCharCode, which typescript-to-lua cannot alias.
- */
-export function chr(code: number): string {
-  return String.fromCharCode(code);
-}
-
-/**
  * True where a string char can hold a UTF-16 code unit (Node, JerryScript,
  * Espruino for Linux); false on byte-string hosts, where fromCharCode above
- * 255 truncates (Espruino on ESP) or throws (Lua's string.char). Probed
- * through chr so that a minifier cannot fold the probe to the build
- * machine's answer.
+ * 255 truncates (Espruino on ESP) or throws (Lua's string.char). Probed at
+ * run time: the code is computed (Math.pow) because esbuild folds
+ * String.fromCharCode of a literal to the build machine's answer.
  */
 let WIDE = false;
 try {
-  WIDE = chr(0x100).charCodeAt(0) === 0x100;
+  WIDE = String.fromCharCode(Math.pow(2, 8)).charCodeAt(0) === 0x100;
 } catch {
   // Lua: a byte-string host.
 }
-
-
 
 /**
  * Encodes a JS string (UTF-16 code units) as a UTF-8 byte string. A surrogate
@@ -62,11 +52,11 @@ export function encodeUtf8(s: string): string {
     let scale = Math.pow(64, k);
     // Lead byte marker 0xC0, 0xE0 or 0xF0 for k continuation bytes [RFC 3629
     // section 3], computed rather than a table, which would live in the heap.
-    out += chr((k > 0 ? 256 - Math.pow(2, 7 - k) : 0) + Math.floor(c / scale));
+    out += String.fromCharCode((k > 0 ? 256 - Math.pow(2, 7 - k) : 0) + Math.floor(c / scale));
     while (k-- > 0) {
       c = c % scale;
       scale = scale / 64;
-      out += chr(0x80 + Math.floor(c / scale));
+      out += String.fromCharCode(0x80 + Math.floor(c / scale));
     }
   }
   return out;
@@ -109,10 +99,10 @@ export function decodeUtf8(bytes: string): string | undefined {
     if (c >= 0x10000) {
       // A surrogate pair: high then low 10 bits of c - 0x10000.
       c -= 0x10000;
-      out += chr(0xd800 + Math.floor(c / 1024));
+      out += String.fromCharCode(0xd800 + Math.floor(c / 1024));
       c = 0xdc00 + (c % 1024);
     }
-    out += chr(c);
+    out += String.fromCharCode(c);
   }
   return WIDE ? out : bytes;
 }

@@ -109,6 +109,25 @@ describe('API bundle (dist/mqtt.js shape)', () => {
   });
 });
 
+describe('the real MQTT core bundle', () => {
+  test('probes wide strings at run time: on a byte-string host (ESP) UTF-8 topics pass through unchanged', async () => {
+    // esbuild folds String.fromCharCode(<literal>) to the build machine's
+    // answer; the probe in utf8.ts must survive minification.
+    const built = await build.bundle({ entry: path.join(ROOT, 'firmware/mqtt/index.ts'), outfile: path.join(dir, 'out/core.js'), globalName: 'MQTT' });
+    const publish = { type: 3, dup: false, qos: 0, retain: false, topic: '\u00c3\u00a9', packetId: 0, payload: '' };
+    const encode = (context: Record<string, unknown>): string =>
+      (context.MQTT as { encodePacket(p: unknown): string }).encodePacket(publish);
+    // A host whose fromCharCode keeps 8 bits, as Espruino on ESP32/ESP8266.
+    const narrow = vm.createContext({});
+    vm.runInContext('var f = String.fromCharCode; String.fromCharCode = function () { var a = []; for (var i = 0; i < arguments.length; i++) a.push(arguments[i] % 256); return f.apply(String, a); };', narrow);
+    vm.runInContext(built.code, narrow);
+    // Topic: 2-byte length then the 2 bytes as given (already UTF-8 on a byte host).
+    expect(encode(narrow).substring(2, 6)).toBe('\u0000\u0002\u00c3\u00a9');
+    // A wide host encodes each of the 2 chars as UTF-8: 4 bytes.
+    expect(encode(run(built.code, {})).substring(2, 4)).toBe('\u0000\u0004');
+  });
+});
+
 describe('board bundles (self-starting, at global scope)', () => {
   test('declare their top-level names as $-prefixed globals, without an IIFE', async () => {
     const entry = source('boards/top.ts', [
@@ -126,7 +145,6 @@ describe('board bundles (self-starting, at global scope)', () => {
     expect(globals.length).toBeGreaterThan(0);
     for (const name of globals) expect(name).toMatch(/^\$/);
   });
-
 
   test('lowers ?. ** ||= class fields and object spread into code that runs', async () => {
     const entry = source('boards/lower.ts', [
