@@ -11,46 +11,56 @@
  */
 import type { NodeConfig } from '../firmware/app/config';
 import { startNode } from '../firmware/app/node';
-import type { Hal } from '../firmware/hal/index';
-import { LogLevel } from '../firmware/hal/log';
-import { EspruinoAdc } from './espruino/adc';
-import { EspruinoNet } from './espruino/net';
-import { EspruinoPlatform } from './espruino/platform';
+import { espruinoAnalogRead, type EspruinoAdc } from './espruino/adc';
+import { espruinoConnect, type EspruinoNet } from './espruino/net';
+import { espruinoPlatform } from './espruino/platform';
 import { esp32Sleep } from './espruino/sleep';
 import { createEspruinoWatchdog } from './espruino/watchdog';
-import { EspruinoWifi } from './espruino/wifi';
+import { espruinoWifi } from './espruino/wifi';
 
 declare const require: EspruinoRequire;
 
-const PIN_ADC = 'D36';
-/** 11 dB attenuation full scale per ESP-IDF ADC docs; linear to ~2.5 V. */
-const ADC_FULL_SCALE_MV = 3900;
-/** The app must prove progress at least every half of this. */
-const WATCHDOG_SECONDS = 60;
-/** RAM guard for the socket send queue (ESP32 heap ~100 KB). */
-const NET_MAX_QUEUED = 8192;
+/** Pins. A const enum: inlined by the build, no variable in RAM. */
+const enum Pin {
+  /** GPIO36 "VP", ADC1. */
+  ADC = 'D36',
+}
 
-/** QoS 1 outbox sizing (ESP32 heap: thousands of blocks). */
-const OUTBOX_MESSAGES = 64;
-const OUTBOX_BYTES = 16384;
+/** Sizes, likewise inlined. */
+const enum Board {
+  /** 11 dB attenuation full scale per ESP-IDF ADC docs; linear to ~2.5 V. */
+  ADC_FULL_SCALE_MV = 3900,
+  /** The app must prove progress at least every half of this. */
+  WATCHDOG_SECONDS = 60,
+  /** RAM guard for the socket send queue (ESP32 heap ~100 KB). */
+  NET_MAX_QUEUED = 8192,
+  /** QoS 1 outbox sizing (ESP32 heap: thousands of blocks). */
+  OUTBOX_MESSAGES = 64,
+  OUTBOX_BYTES = 16384,
+}
 
-/** One object serves as the Clock, Log, Storage and System. */
-const platform = new EspruinoPlatform(require('Storage'), LogLevel.INFO);
+/** TCP and TLS (TLS without server certificate verification). */
+const net: EspruinoNet = { tcp_: require('net'), tls_: require('tls'), maxQueued_: Board.NET_MAX_QUEUED, connect: espruinoConnect };
 
-const hal: Hal = {
-  board: 'esp32',
-  net: new EspruinoNet(require('net'), require('tls'), NET_MAX_QUEUED),
-  clock: platform,
-  log: platform,
-  storage: platform,
-  outboxMessages: OUTBOX_MESSAGES,
-  outboxBytes: OUTBOX_BYTES,
-  system: platform,
-  wifi: new EspruinoWifi(require('Wifi')),
-  adc: new EspruinoAdc(PIN_ADC, ADC_FULL_SCALE_MV),
-  sleep: esp32Sleep,
-  watchdog: createEspruinoWatchdog(WATCHDOG_SECONDS),
-};
+/** The analog input. */
+const adc: EspruinoAdc = { pin_: Pin.ADC, fullScaleMillivolts: Board.ADC_FULL_SCALE_MV, read: espruinoAnalogRead };
 
 // ---- The single call site of the application (firmware/app/node.ts). ----
-startNode(hal, __NODE_CONFIG__ as NodeConfig | null);
+startNode(
+  {
+    board: 'esp32',
+    net: net,
+    // One object serves as the Clock, Log, Storage and System.
+    clock: espruinoPlatform,
+    log: espruinoPlatform,
+    storage: espruinoPlatform,
+    outboxMessages: Board.OUTBOX_MESSAGES,
+    outboxBytes: Board.OUTBOX_BYTES,
+    system: espruinoPlatform,
+    wifi: espruinoWifi,
+    adc: adc,
+    sleep: esp32Sleep,
+    watchdog: createEspruinoWatchdog(Board.WATCHDOG_SECONDS),
+  },
+  __NODE_CONFIG__ as NodeConfig | null,
+);

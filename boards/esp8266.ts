@@ -21,48 +21,57 @@
  */
 import type { NodeConfig } from '../firmware/app/config';
 import { startNode } from '../firmware/app/node';
-import type { Hal } from '../firmware/hal/index';
-import { LogLevel } from '../firmware/hal/log';
-import { EspruinoAdc } from './espruino/adc';
-import { EspruinoNet } from './espruino/net';
-import { EspruinoPlatform } from './espruino/platform';
+import { espruinoAnalogRead, type EspruinoAdc } from './espruino/adc';
+import { espruinoConnect, type EspruinoNet } from './espruino/net';
+import { espruinoPlatform } from './espruino/platform';
 import { esp8266Sleep } from './espruino/sleep';
-import { EspruinoWifi } from './espruino/wifi';
+import { espruinoWifi } from './espruino/wifi';
 
 declare const require: EspruinoRequire;
 
-const PIN_ADC = 'A0';
-/** Wemos D1 mini / NodeMCU divider (220k/100k) on A0; bare ESP-12: 1000. */
-const ADC_FULL_SCALE_MV = 3200;
-/** RAM guard for the socket send queue: ~90 of the 1600 blocks. */
-const NET_MAX_QUEUED = 1024;
+/** Pins (Espruino names: GPIO numbers). A const enum: inlined by the build, no variable in RAM. */
+const enum Pin {
+  ADC = 'A0',
+}
 
-/**
- * QoS 1 outbox sizing. Measured on a 1600-block Espruino: each queued
- * reading holds ~24 blocks and a failing connection attempt ~50 more for a
- * moment; with 8 messages a node whose broker was down ran out of memory
- * (and Espruino then removes the tick interval). 4 leave ~150 blocks spare;
- * older readings beyond that are dropped (overflow 'dropOldest', reported).
- */
-const OUTBOX_MESSAGES = 4;
-const OUTBOX_BYTES = 512;
+/** Sizes, likewise inlined. */
+const enum Board {
+  /** Wemos D1 mini / NodeMCU divider (220k/100k) on A0; bare ESP-12: 1000. */
+  ADC_FULL_SCALE_MV = 3200,
+  /** RAM guard for the socket send queue: ~90 of the 1600 blocks. */
+  NET_MAX_QUEUED = 1024,
+  /**
+   * QoS 1 outbox sizing. Measured on a 1600-block Espruino: each queued
+   * reading holds ~24 blocks and a failing connection attempt ~50 more for a
+   * moment; with 8 messages a node whose broker was down ran out of memory
+   * (and Espruino then removes the tick interval). 4 leave ~150 blocks spare;
+   * older readings beyond that are dropped (overflow 'dropOldest', reported).
+   */
+  OUTBOX_MESSAGES = 4,
+  OUTBOX_BYTES = 512,
+}
 
-/** One object serves as the Clock, Log, Storage and System. */
-const platform = new EspruinoPlatform(require('Storage'), LogLevel.INFO);
+/** No TLS in the ESP8266 firmware: tls: true fails with TLS_UNSUPPORTED. */
+const net: EspruinoNet = { tcp_: require('net'), tls_: undefined, maxQueued_: Board.NET_MAX_QUEUED, connect: espruinoConnect };
 
-const hal: Hal = {
-  board: 'esp8266',
-  net: new EspruinoNet(require('net'), undefined, NET_MAX_QUEUED),
-  clock: platform,
-  log: platform,
-  storage: platform,
-  outboxMessages: OUTBOX_MESSAGES,
-  outboxBytes: OUTBOX_BYTES,
-  system: platform,
-  wifi: new EspruinoWifi(require('Wifi')),
-  adc: new EspruinoAdc(PIN_ADC, ADC_FULL_SCALE_MV),
-  sleep: esp8266Sleep,
-};
+/** The analog input. */
+const adc: EspruinoAdc = { pin_: Pin.ADC, fullScaleMillivolts: Board.ADC_FULL_SCALE_MV, read: espruinoAnalogRead };
 
 // ---- The single call site of the application (firmware/app/node.ts). ----
-startNode(hal, __NODE_CONFIG__ as NodeConfig | null);
+startNode(
+  {
+    board: 'esp8266',
+    net: net,
+    // One object serves as the Clock, Log, Storage and System.
+    clock: espruinoPlatform,
+    log: espruinoPlatform,
+    storage: espruinoPlatform,
+    outboxMessages: Board.OUTBOX_MESSAGES,
+    outboxBytes: Board.OUTBOX_BYTES,
+    system: espruinoPlatform,
+    wifi: espruinoWifi,
+    adc: adc,
+    sleep: esp8266Sleep,
+  },
+  __NODE_CONFIG__ as NodeConfig | null,
+);

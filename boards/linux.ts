@@ -8,33 +8,35 @@
  */
 import type { NodeConfig } from '../firmware/app/config';
 import { startNode } from '../firmware/app/node';
-import type { Hal } from '../firmware/hal/index';
-import { LogLevel } from '../firmware/hal/log';
-import { EspruinoNet } from './espruino/net';
-import { EspruinoPlatform } from './espruino/platform';
+import { espruinoConnect, type EspruinoNet } from './espruino/net';
+import { espruinoPlatform } from './espruino/platform';
 
 declare const require: EspruinoRequire;
 
-/** No RAM guard: a PC heap. */
-const NET_MAX_QUEUED = 0;
+/** Sizes. A const enum: inlined by the build, no variable in RAM. */
+const enum Board {
+  /** No RAM guard for the socket send queue: a PC heap. */
+  NET_MAX_QUEUED = 0,
+  /** QoS 1 outbox sizing (a PC heap). */
+  OUTBOX_MESSAGES = 256,
+  OUTBOX_BYTES = 65536,
+}
 
-/** QoS 1 outbox sizing (a PC heap). */
-const OUTBOX_MESSAGES = 256;
-const OUTBOX_BYTES = 65536;
-
-/** One object serves as the Clock, Log, Storage and System. */
-const platform = new EspruinoPlatform(require('Storage'), LogLevel.INFO);
-
-const hal: Hal = {
-  board: 'linux',
-  net: new EspruinoNet(require('net'), require('tls'), NET_MAX_QUEUED),
-  clock: platform,
-  log: platform,
-  storage: platform,
-  outboxMessages: OUTBOX_MESSAGES,
-  outboxBytes: OUTBOX_BYTES,
-  system: platform,
-};
+/** TCP and TLS (TLS without server certificate verification). */
+const net: EspruinoNet = { tcp_: require('net'), tls_: require('tls'), maxQueued_: Board.NET_MAX_QUEUED, connect: espruinoConnect };
 
 // ---- The single call site of the application (firmware/app/node.ts). ----
-startNode(hal, __NODE_CONFIG__ as NodeConfig | null);
+startNode(
+  {
+    board: 'linux',
+    net: net,
+    // One object serves as the Clock, Log, Storage and System.
+    clock: espruinoPlatform,
+    log: espruinoPlatform,
+    storage: espruinoPlatform,
+    outboxMessages: Board.OUTBOX_MESSAGES,
+    outboxBytes: Board.OUTBOX_BYTES,
+    system: espruinoPlatform,
+  },
+  __NODE_CONFIG__ as NodeConfig | null,
+);

@@ -18,12 +18,13 @@
  * - `socket.write` always returns false and queues without bound; it throws
  *   on a closed socket. `drain` fires when the queue is empty.
  *
- * RAM (ESP8266: 1600 blocks): every function costs ~6 blocks even when its
- * body stays in flash, and every closure made per connection costs as much
- * again. So there is ONE socket event handler, shared by all sockets and
- * made once: Espruino calls event handlers with `this` = the socket
- * [src/jsinteractive.c jsiQueueObjectCallbacks], and the socket carries its
- * connection in `c_`.
+ * RAM (ESP8266: 1600 blocks): every function costs ~5 blocks even when its
+ * body stays in flash, every class ~10 more, and every closure made per
+ * connection costs as much again. So there is ONE socket event handler,
+ * shared by all sockets and made once: Espruino calls event handlers with
+ * `this` = the socket [src/jsinteractive.c jsiQueueObjectCallbacks], and the
+ * socket carries its connection in `c_`. Connections and the Net are plain
+ * objects whose methods are the shared functions of this file.
  */
 import {
   DEFAULT_HIGH_WATER,
@@ -134,8 +135,8 @@ function onSocketEvent(this: LinkedSocket, arg?: unknown): void {
   }
 }
 
-/** One socket and its state. Members end in `_`: mangled to short names. */
-class EspruinoConnection implements Connection {
+/** One socket and its state, a plain object (no class: ~10 blocks less); members end in `_`. */
+interface EspruinoConnection extends Connection {
   s_: EspruinoSocket | undefined;
   l_: NetListener;
   st_: State;
@@ -145,99 +146,93 @@ class EspruinoConnection implements Connection {
   maxQueued_: number;
   /** The first error seen, reported by onClose. */
   e_: NetError | undefined;
+}
 
-  constructor(listener: NetListener, options: NetOptions, defaultMaxQueued: number) {
-    this.s_ = undefined;
-    this.l_ = listener;
-    this.st_ = State.CONNECTING;
-    this.q_ = 0;
-    this.highWater_ = options.highWater || DEFAULT_HIGH_WATER;
-    this.maxQueued_ = options.maxQueued || defaultMaxQueued;
-    this.e_ = undefined;
+/** Connection.write of every EspruinoConnection. */
+function write(this: EspruinoConnection, data: string): boolean {
+  const s = this.s_;
+  if (this.st_ !== State.OPEN || s === undefined) return false;
+  if (this.maxQueued_ > 0 && this.q_ + data.length > this.maxQueued_) {
+    // Dropping one packet would corrupt the MQTT stream: end the link.
+    if (this.e_ === undefined) this.e_ = { code: 'SEND_BUFFER_FULL', message: 'send queue over ' + this.maxQueued_ + ' bytes' };
+    this.close();
+    return false;
   }
-
-  write(data: string): boolean {
-    const s = this.s_;
-    if (this.st_ !== State.OPEN || s === undefined) return false;
-    if (this.maxQueued_ > 0 && this.q_ + data.length > this.maxQueued_) {
-      // Dropping one packet would corrupt the MQTT stream: end the link.
-      if (this.e_ === undefined) this.e_ = { code: 'SEND_BUFFER_FULL', message: 'send queue over ' + this.maxQueued_ + ' bytes' };
-      this.close();
-      return false;
-    }
-    try {
-      s.write(data);
-    } catch (e) {
-      // Closed under us (the close event is on its way): nothing was queued.
-      return false;
-    }
-    this.q_ += data.length;
-    return this.q_ <= this.highWater_;
+  try {
+    s.write(data);
+  } catch (e) {
+    // Closed under us (the close event is on its way): nothing was queued.
+    return false;
   }
-
-  queued(): number {
-    return this.q_;
-  }
-
-  /**
-   * Graceful close; before open it aborts (ABORTED, reported later). If even
-   * `end()` throws, the close is reported now (on a later turn).
-   */
-  close(): void {
-    const st = this.st_;
-    if (st === State.DONE || st === State.CLOSING) return;
-    this.st_ = State.CLOSING;
-    try {
-      if (this.s_ !== undefined) this.s_.end();
-    } catch (e) {
-      const err = this.e_;
-      if (st === State.OPEN) reportLater(this, true, err ? err.code : undefined, err ? err.message : e);
-    }
-    if (st === State.CONNECTING) reportLater(this, false, 'ABORTED', 'closed before open');
-  }
+  this.q_ += data.length;
+  return this.q_ <= this.highWater_;
 }
 
 /**
- * The Net of an Espruino board on `require("net")` and, where the
- * firmware has TLS (ESP32, Linux), `require("tls")`; pass undefined for
- * `tls` on boards without it (ESP8266) so TLS fails with TLS_UNSUPPORTED.
- * `defaultMaxQueued` is the board's RAM guard for connections whose options
- * set no `maxQueued` (0: none).
+ * Connection.close of every EspruinoConnection: graceful; before open it
+ * aborts (ABORTED, reported later). If even `end()` throws, the close is
+ * reported now (on a later turn).
  */
-export class EspruinoNet implements Net {
+function close(this: EspruinoConnection): void {
+  const st = this.st_;
+  if (st === State.DONE || st === State.CLOSING) return;
+  this.st_ = State.CLOSING;
+  try {
+    if (this.s_ !== undefined) this.s_.end();
+  } catch (e) {
+    const err = this.e_;
+    if (st === State.OPEN) reportLater(this, true, err ? err.code : undefined, err ? err.message : e);
+  }
+  if (st === State.CONNECTING) reportLater(this, false, 'ABORTED', 'closed before open');
+}
+
+/**
+ * The Net of an Espruino board, a plain object the board file builds:
+ * `{ tcp_: require("net"), tls_, maxQueued_, connect: espruinoConnect }`.
+ * `tls_` is require("tls") where the firmware has TLS (ESP32, Linux), else
+ * undefined (ESP8266) so that TLS fails with TLS_UNSUPPORTED. `maxQueued_`
+ * is the board's RAM guard for connections whose options set no
+ * `maxQueued` (0: none).
+ */
+export interface EspruinoNet extends Net {
   tcp_: EspruinoNetModule;
   tls_: EspruinoNetModule | undefined;
   maxQueued_: number;
+}
 
-  constructor(tcp: EspruinoNetModule, tls: EspruinoNetModule | undefined, defaultMaxQueued: number) {
-    this.tcp_ = tcp;
-    this.tls_ = tls;
-    this.maxQueued_ = defaultMaxQueued;
-  }
-
-  connect(options: NetOptions, listener: NetListener): Connection {
-    const c = new EspruinoConnection(listener, options, this.maxQueued_);
-    const platform = options.tls ? this.tls_ : this.tcp_;
-    if (platform === undefined) {
-      reportLater(c, false, 'TLS_UNSUPPORTED', 'this board has no TLS');
-      return c;
-    }
-    // TLS material only if given: the platform treats a present key as a request.
-    const o: EspruinoConnectOptions = { host: options.host, port: options.port };
-    if (options.ca !== undefined) o.ca = options.ca;
-    if (options.cert !== undefined) o.cert = options.cert;
-    if (options.key !== undefined) o.key = options.key;
-    try {
-      const s = platform.connect(o, onSocketEvent) as LinkedSocket;
-      s.c_ = c;
-      c.s_ = s;
-      s.on('data', onSocketEvent);
-      s.on('drain', onSocketEvent);
-      s.on('error', onSocketEvent);
-      s.on('close', onSocketEvent);
-    } catch (e) {
-      reportLater(c, false, undefined, e);
-    }
+/** Net.connect of an EspruinoNet (see Net for the contract). */
+export function espruinoConnect(this: EspruinoNet, options: NetOptions, listener: NetListener): Connection {
+  const c: EspruinoConnection = {
+    s_: undefined,
+    l_: listener,
+    st_: State.CONNECTING,
+    q_: 0,
+    highWater_: options.highWater || DEFAULT_HIGH_WATER,
+    maxQueued_: options.maxQueued || this.maxQueued_,
+    e_: undefined,
+    write: write,
+    close: close,
+  };
+  const platform = options.tls ? this.tls_ : this.tcp_;
+  if (platform === undefined) {
+    reportLater(c, false, 'TLS_UNSUPPORTED', 'this board has no TLS');
     return c;
   }
+  // TLS material only if given: the platform treats a present key as a request.
+  const o: EspruinoConnectOptions = { host: options.host, port: options.port };
+  if (options.ca !== undefined) o.ca = options.ca;
+  if (options.cert !== undefined) o.cert = options.cert;
+  if (options.key !== undefined) o.key = options.key;
+  try {
+    const s = platform.connect(o, onSocketEvent) as LinkedSocket;
+    s.c_ = c;
+    c.s_ = s;
+    s.on('data', onSocketEvent);
+    s.on('drain', onSocketEvent);
+    s.on('error', onSocketEvent);
+    s.on('close', onSocketEvent);
+  } catch (e) {
+    reportLater(c, false, undefined, e);
+  }
+  return c;
 }

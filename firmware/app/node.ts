@@ -5,45 +5,75 @@
  * Topics (prefix = topicPrefix/nodeId):
  *   prefix/status     "online" / "offline", retained, QoS 1; the will says
  *                     "offline" when the node vanishes without DISCONNECT.
- *   prefix/telemetry  one JSON record per reading, QoS 1, with a `seq` that
- *                     grows by one per reading and is never reused.
+ *   prefix/telemetry  one JSON record per reading (reading.ts), QoS 1, with a
+ *                     `seq` that grows by one per reading and is never reused.
  *
  * Continuous mode ticks once a second. Deep-sleep mode takes one reading
  * per wake, waits until the outbox is empty (or the awake budget is spent),
  * saves what is still unacknowledged to flash and sleeps `interval` seconds.
+ *
+ * Sequence numbers survive reboots and power loss without a flash write per
+ * reading: the Storage file node.seq holds a ceiling, a number no reading
+ * has used yet. Numbers are handed out below it; when they run out, a new
+ * ceiling SEQ_RESERVE higher is written first. After an unplanned reset
+ * the node resumes at the stored ceiling, so a consumer sees a gap (at most
+ * SEQ_RESERVE) but never a repeat. Before a deep sleep the exact next
+ * number is stored, so a sleeping node leaves no gaps.
  *
  * The node is also the broker link: the NetListener of every connection it
  * opens, forwarding only the events of the current one (a late event of a
  * connection the client already gave up on cannot disturb the next), the
  * WifiListener. The board's Storage is the client's outbox Store.
  *
- * RAM (ESP8266: 1600 blocks): every function costs ~6 blocks even when its
- * body runs from flash, so the node is one object whose methods serve as
- * listeners; the only closures are the core's (this: void) callbacks and
- * the tick, made once. Members end in `_` (mangled to short names).
+ * RAM (ESP8266: 1600 blocks): every function costs ~5 blocks even when its
+ * body runs from flash, and every member 1..2, so the node is one object
+ * whose methods serve as listeners; it keeps only the config values it
+ * needs after start (the config object itself is dropped); the only
+ * closures are made once: `open` for the supervisor and one `onEvent` for
+ * the client's callbacks, the supervisor's give-up and the periodic tick.
+ * Members end in `_` (mangled to short names).
  */
 import type { Hal } from '../hal/index';
 import { LogLevel } from '../hal/log';
 import type { Connection, NetError, NetListener, NetOptions } from '../hal/transport';
 import type { WifiError, WifiListener } from '../hal/wifi';
 import { createClient, MqttClient, Phase } from '../mqtt/client';
+import type { CloseReason } from '../mqtt/options';
+import type { OutMessage, PublishOutcome } from '../mqtt/outbox';
 import { createSupervisor, Supervisor, SupervisorState } from '../mqtt/supervisor';
-import type { NodeConfig } from './config';
+import type { NodeConfig, SensorConfig } from './config';
 import { reading } from './reading';
-import { SeqCounter } from './seq';
 
-const TICK_MS = 1000;
-/** Deep-sleep mode: longest time awake per wake-up before sleeping anyway. */
-const AWAKE_BUDGET_MS = 30000;
-/** Continuous mode: how often a changed outbox is written to flash. */
-const SAVE_INTERVAL_MS = 300000;
+/** Timing and flash constants. Const enums: the build writes the values where they are used, no variable in RAM. */
+const enum Timing {
+  TICK_MS = 1000,
+  /** Deep-sleep mode: longest time awake per wake-up before sleeping anyway. */
+  AWAKE_BUDGET_MS = 30000,
+  /** Continuous mode: how often a changed outbox is written to flash. */
+  SAVE_INTERVAL_MS = 300000,
+  /** Readings covered by one flash write of the sequence number ceiling. */
+  SEQ_RESERVE = 100,
+}
+
+const enum File {
+  /** The sequence number ceiling. */
+  SEQ = 'node.seq',
+  /** The config, when none was embedded at build time. */
+  CONFIG = 'node.json',
+}
 
 export class TelemetryNode implements NetListener, WifiListener {
   hal: Hal;
-  config: NodeConfig;
   client: MqttClient;
   supervisor: Supervisor;
-  seq: SeqCounter;
+  /** The sequence number the next reading gets. */
+  seq: number;
+  /** The ceiling stored in node.seq: no reading has used it yet. */
+  seqCeiling_: number;
+  /** Seconds between readings (and of each deep sleep). */
+  interval_: number;
+  deepSleep_: boolean;
+  sensors_: SensorConfig[];
   statusTopic_: string;
   telemetryTopic_: string;
   /** The connection handed to the client, or being opened; undefined between attempts. */
@@ -59,16 +89,23 @@ export class TelemetryNode implements NetListener, WifiListener {
   sleeping_: boolean;
   saidOffline_: boolean;
   bootAt_: number;
-
-  /** Builds the client and supervisor from `config`; nothing runs before start(). */
+  /**
+   * Builds the client and supervisor from `config` and STARTS: joins Wi-Fi
+   * (where the board has it) or begins connecting, and schedules the one
+   * periodic tick.
+   */
   constructor(hal: Hal, config: NodeConfig) {
-    // The closures below keep this scope alive: no other locals here.
+    // The closures below keep this scope alive: no locals but `node` and `onEvent`.
     const node = this;
     this.hal = hal;
-    this.config = config;
+    this.seq = parseInt(hal.storage.load(File.SEQ) || '', 10);
+    if (!(this.seq > 0)) this.seq = 1;
+    this.seqCeiling_ = this.seq;
+    this.interval_ = config.interval;
+    this.deepSleep_ = config.deepSleep;
+    this.sensors_ = config.sensors;
     this.statusTopic_ = config.topicPrefix + '/' + config.nodeId + '/status';
     this.telemetryTopic_ = config.topicPrefix + '/' + config.nodeId + '/telemetry';
-    this.seq = new SeqCounter(hal.storage, 'node.seq');
     this.current_ = undefined;
     this.lastError_ = undefined;
     this.online_ = true;
@@ -78,11 +115,35 @@ export class TelemetryNode implements NetListener, WifiListener {
     if (config.broker.ca !== undefined) this.options_.ca = config.broker.ca;
     if (config.broker.cert !== undefined) this.options_.cert = config.broker.cert;
     if (config.broker.key !== undefined) this.options_.key = config.broker.key;
-    this.nextSampleAt_ = 0;
-    this.awakeUntil_ = 0;
     this.sleeping_ = false;
     this.saidOffline_ = false;
-    this.bootAt_ = 0;
+    /**
+     * The one callback of the periodic tick (no argument), the supervisor's
+     * give-up (a number) and the client's onConnect (a boolean), onClose (a
+     * CloseReason string) and onPublishDone (the message): one function
+     * instead of five.
+     */
+    const onEvent = function (
+      a?: boolean | CloseReason | OutMessage | number,
+      b?: PublishOutcome | string,
+    ): void {
+      if (a === undefined) return node.tick();
+      if (typeof a === 'number') return node.sleepNow('broker unreachable');
+      const log = hal.log;
+      if (typeof a === 'boolean') {
+        log.write(LogLevel.INFO, 'mqtt connected' + (a ? ' (session resumed)' : ''));
+        // One queued "online" is enough: on a flapping link unacknowledged
+        // ones would otherwise fill a small outbox and crowd out readings.
+        const msgs = node.client.outbox.msgs;
+        for (let i = 0; i < msgs.length; i++) if (msgs[i].topic === node.statusTopic_ && msgs[i].payload === 'online') return;
+        node.client.publish(node.statusTopic_, 'online', 1, true);
+      } else if (typeof a === 'string') {
+        const why = b || node.lastError_;
+        log.write(LogLevel.WARN, 'mqtt closed: ' + a + (why ? ' (' + why + ')' : ''));
+      } else if (b !== 'acked') {
+        log.write(LogLevel.WARN, 'dropped ' + a.topic + ': ' + b);
+      }
+    };
     this.client = createClient({
       clientId: config.nodeId,
       cleanSession: config.cleanSession,
@@ -93,22 +154,10 @@ export class TelemetryNode implements NetListener, WifiListener {
       maxMessages: hal.outboxMessages,
       maxBytes: hal.outboxBytes,
       store: hal.storage,
-      saveIntervalMs: config.deepSleep ? 0 : SAVE_INTERVAL_MS,
-      onConnect: function (sessionPresent) {
-        hal.log.write(LogLevel.INFO, 'mqtt connected' + (sessionPresent ? ' (session resumed)' : ''));
-        // One queued "online" is enough: on a flapping link unacknowledged
-        // ones would otherwise fill a small outbox and crowd out readings.
-        const msgs = node.client.outbox.msgs;
-        for (let i = 0; i < msgs.length; i++) if (msgs[i].topic === node.statusTopic_ && msgs[i].payload === 'online') return;
-        node.client.publish(node.statusTopic_, 'online', 1, true);
-      },
-      onClose: function (reason, detail) {
-        const why = detail || node.lastError_;
-        hal.log.write(LogLevel.WARN, 'mqtt closed: ' + reason + (why ? ' (' + why + ')' : ''));
-      },
-      onPublishDone: function (msg, outcome) {
-        if (outcome !== 'acked') hal.log.write(LogLevel.WARN, 'dropped ' + msg.topic + ': ' + outcome);
-      },
+      saveIntervalMs: config.deepSleep ? 0 : Timing.SAVE_INTERVAL_MS,
+      onConnect: onEvent,
+      onClose: onEvent,
+      onPublishDone: onEvent,
     });
     this.supervisor = createSupervisor({
       client: this.client,
@@ -126,28 +175,23 @@ export class TelemetryNode implements NetListener, WifiListener {
         if (stale) stale.close();
       },
       random: Math.random,
-      budgetMs: config.deepSleep ? AWAKE_BUDGET_MS : 0,
-      // Only deep-sleep mode gives up (budgetMs): no closure otherwise.
-      onGiveUp: config.deepSleep ? function () { node.sleepNow('broker unreachable'); } : undefined,
+      // Only deep-sleep mode gives up (budgetMs).
+      budgetMs: config.deepSleep ? Timing.AWAKE_BUDGET_MS : 0,
+      onGiveUp: config.deepSleep ? onEvent : undefined,
     });
-  }
-
-  /** Joins Wi-Fi (where the board has it), starts the session and the one periodic tick. */
-  start(): void {
-    const node = this;
-    const hal = this.hal;
-    const now = hal.clock.now();
-    hal.log.write(LogLevel.INFO, 'node ' + this.config.nodeId + ' on ' + hal.board + ', seq ' + this.seq.next);
-    this.bootAt_ = now;
-    this.awakeUntil_ = now + AWAKE_BUDGET_MS;
-    this.nextSampleAt_ = now;
-    if (hal.wifi && this.config.wifi) {
+    hal.log.write(LogLevel.INFO, 'node ' + config.nodeId + ' on ' + hal.board + ', seq ' + this.seq);
+    this.bootAt_ = this.nextSampleAt_ = hal.clock.now();
+    this.awakeUntil_ = this.bootAt_ + Timing.AWAKE_BUDGET_MS;
+    if (hal.wifi && config.wifi) {
       this.online_ = false;
-      hal.wifi.join(this.config.wifi.ssid, this.config.wifi.password, this);
+      hal.wifi.join(config.wifi.ssid, config.wifi.password, this);
     } else {
-      this.supervisor.start(now);
+      this.supervisor.start(this.bootAt_);
     }
-    hal.clock.schedule(function () { node.tick(); }, TICK_MS, true);
+    hal.clock.every(onEvent, Timing.TICK_MS);
+    // The closures above keep this scope for good: let the config object go
+    // (what is still needed lives on in members, the client and the supervisor).
+    config = undefined as unknown as NodeConfig;
   }
 
   /**
@@ -158,19 +202,24 @@ export class TelemetryNode implements NetListener, WifiListener {
   tick(): void {
     if (this.sleeping_) return;
     const hal = this.hal;
-    const config = this.config;
     const client = this.client;
     const now = hal.clock.now();
     if (hal.watchdog) hal.watchdog.kick();
     client.tick(now);
     this.supervisor.tick(now);
     if (now >= this.nextSampleAt_) {
-      this.nextSampleAt_ = config.deepSleep ? Infinity : now + config.interval * 1000;
-      const seq = this.seq.take();
-      const r = seq > 0 ? client.publish(this.telemetryTopic_, reading(hal, config, seq, now - this.bootAt_), 1, false) : 'FLASH_WRITE_FAILED';
+      this.nextSampleAt_ = this.deepSleep_ ? Infinity : now + this.interval_ * 1000;
+      let r: unknown = 'FLASH_WRITE_FAILED';
+      // Espruino deletes the old file before writing the new one: after a
+      // failed write flash may hold nothing, so use no number until a new
+      // ceiling is stored (the reading is skipped).
+      if (this.seq < this.seqCeiling_ || hal.storage.save(File.SEQ, '' + (this.seq + Timing.SEQ_RESERVE)) === 'OK') {
+        if (this.seq >= this.seqCeiling_) this.seqCeiling_ = this.seq + Timing.SEQ_RESERVE;
+        r = client.publish(this.telemetryTopic_, reading(this, this.seq++, now), 1, false);
+      }
       if (typeof r === 'string') hal.log.write(LogLevel.ERROR, 'reading refused: ' + r);
     }
-    if (!config.deepSleep) return;
+    if (!this.deepSleep_) return;
     // Once every reading is acknowledged, say "offline" (retained, QoS 1) and
     // sleep when that is acknowledged too; sleep anyway when the budget is spent.
     const pending = client.outbox.msgs.length;
@@ -182,25 +231,28 @@ export class TelemetryNode implements NetListener, WifiListener {
   }
 
   /**
-   * Deep-sleep mode: saves the sequence number and the unacknowledged
-   * messages, disconnects (DISCONNECT: no will) and sleeps.
+   * Deep-sleep mode: stores the exact next sequence number and the
+   * unacknowledged messages, disconnects (DISCONNECT: no will) and sleeps.
    */
   sleepNow(why: string): void {
     const hal = this.hal;
-    if (!this.config.deepSleep || !hal.sleep || this.sleeping_) return;
+    if (!this.deepSleep_ || !hal.sleep || this.sleeping_) return;
     this.sleeping_ = true;
     this.supervisor.stop();
-    this.seq.persist();
+    if (this.seqCeiling_ !== this.seq) {
+      this.seqCeiling_ = this.seq;
+      hal.storage.save(File.SEQ, '' + this.seq);
+    }
     this.client.save();
     this.client.disconnect();
-    hal.log.write(LogLevel.INFO, 'sleeping ' + this.config.interval + ' s: ' + why);
-    if (hal.sleep.deepSleep(this.config.interval) !== undefined) {
+    hal.log.write(LogLevel.INFO, 'sleeping ' + this.interval_ + ' s: ' + why);
+    if (hal.sleep.deepSleep(this.interval_) !== undefined) {
       // Stay useful: run another wake cycle (reconnect, read, try again) rather than idle forever.
       const now = hal.clock.now();
-      hal.log.write(LogLevel.ERROR, 'deep sleep failed: staying awake ' + AWAKE_BUDGET_MS / 1000 + ' s more');
+      hal.log.write(LogLevel.ERROR, 'deep sleep failed: staying awake ' + Timing.AWAKE_BUDGET_MS / 1000 + ' s more');
       this.sleeping_ = false;
       this.saidOffline_ = false;
-      this.awakeUntil_ = now + AWAKE_BUDGET_MS;
+      this.awakeUntil_ = now + Timing.AWAKE_BUDGET_MS;
       this.nextSampleAt_ = now;
       this.supervisor.start(now);
     }
@@ -247,9 +299,6 @@ export class TelemetryNode implements NetListener, WifiListener {
   }
 }
 
-/** Storage file holding the config when none was embedded at build time. */
-const CONFIG_FILE = 'node.json';
-
 /**
  * Starts a telemetry node on `hal` (see TelemetryNode) with the config
  * embedded at build time or, when `embedded` is null, the one in the Storage
@@ -260,7 +309,7 @@ const CONFIG_FILE = 'node.json';
 export function startNode(hal: Hal, embedded: NodeConfig | null): TelemetryNode | undefined {
   let config = embedded;
   if (!config) {
-    const text = hal.storage.load(CONFIG_FILE);
+    const text = hal.storage.load(File.CONFIG);
     try {
       config = text ? (JSON.parse(text) as NodeConfig) : null;
     } catch {
@@ -268,10 +317,8 @@ export function startNode(hal: Hal, embedded: NodeConfig | null): TelemetryNode 
     }
   }
   if (!config) {
-    hal.log.write(LogLevel.ERROR, 'no config: build with --config, or write ' + CONFIG_FILE + ' to Storage');
+    hal.log.write(LogLevel.ERROR, 'no config: build with --config, or write ' + File.CONFIG + ' to Storage');
     return undefined;
   }
-  const node = new TelemetryNode(hal, config);
-  node.start();
-  return node;
+  return new TelemetryNode(hal, config);
 }

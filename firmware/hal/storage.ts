@@ -4,18 +4,19 @@
  *
  * For driver authors (the app):
  * - Names are 1..28 characters (`MAX_NAME_LENGTH`); data is a non-empty
- *   byte string. `read` returns undefined for a missing file.
- * - The flash is JOURNALING: every `write` puts a fresh copy in unused
- *   flash and marks the old one as trash; trash is reclaimed only by
- *   `compact()` (or by the platform when it runs out). Each flash page
- *   takes ~10^4..10^5 erase cycles. So never write per message: write on
- *   change (`writeIfChanged`), at most every few minutes, or before sleep.
- * - `compact()` MOVES files. Code running from flash (the ESP8266 bundle in
- *   `.bootcde`) can be garbled if it lies behind trash: call it only at
- *   boot, before starting work, and only when `free()` is low
- *   (`compactIfLow`). Flash the firmware right after erasing Storage so the
- *   code sits at the start of flash.
- * - Faults are values: `write` returns a StorageStatus.
+ *   byte string. `load` returns undefined for a missing file.
+ * - The flash is JOURNALING: every `save` puts a fresh copy in unused
+ *   flash and marks the old one as trash; the platform reclaims trash only
+ *   when it runs out of room (Espruino compacts then, MOVING files). Each
+ *   flash page takes ~10^4..10^5 erase cycles. So never write per message:
+ *   write on change (`writeIfChanged`), at most every few minutes, or
+ *   before sleep.
+ * - Faults are values: `save` returns a StorageStatus.
+ * - Erasing files and compacting are maintenance, done from the Espruino
+ *   console (`require("Storage").eraseAll()`, `.compact()`) before flashing
+ *   the firmware, not by it: the firmware never needs them, and on an
+ *   ESP8266 every method costs RAM. Flash the firmware right after erasing
+ *   Storage so the code sits at the start of flash.
  *
  * For board authors:
  * - Catch the platform's exceptions (full flash, bad names) and map them.
@@ -28,7 +29,7 @@ export const MAX_NAME_LENGTH = 28;
 export type StorageStatus =
   | 'OK'
   | 'STORAGE_BAD_NAME' // empty or longer than MAX_NAME_LENGTH
-  | 'STORAGE_EMPTY' // zero-length data cannot be stored: erase instead
+  | 'STORAGE_EMPTY' // zero-length data cannot be stored
   | 'STORAGE_FULL' // no room even after the platform's own compaction
   | 'STORAGE_ERROR'; // any other platform fault
 
@@ -41,12 +42,6 @@ export interface Storage {
   load(name: string): string | undefined;
   /** Replaces the whole file with `data` (a non-empty byte string). */
   save(name: string, data: string): StorageStatus;
-  /** Removes the file; no-op when it does not exist. */
-  erase(name: string): void;
-  /** Bytes free for new files (trash not counted). */
-  free(): number;
-  /** Reclaims trash; moves files (see the contract above). */
-  compact(): void;
 }
 
 /** True when `name` is a valid file name (1..MAX_NAME_LENGTH characters). */
@@ -61,14 +56,4 @@ export function isValidName(name: string): boolean {
 export function writeIfChanged(storage: Storage, name: string, data: string): StorageStatus {
   if (storage.load(name) === data) return 'OK';
   return storage.save(name, data);
-}
-
-/**
- * Compacts when fewer than `minFreeBytes` are free. Returns true when it
- * compacted. Call at boot only (see the contract).
- */
-export function compactIfLow(storage: Storage, minFreeBytes: number): boolean {
-  if (storage.free() >= minFreeBytes) return false;
-  storage.compact();
-  return true;
 }

@@ -1,7 +1,7 @@
 /**
  * Net: the host-side connector that opens TCP or TLS connections to the
  * broker and delivers their events. An open Connection is the core's
- * Transport (an OPEN byte pipe), plus a back-pressure gauge.
+ * Transport (an OPEN byte pipe).
  *
  * For driver authors (the app / reconnect supervisor):
  * - `connect()` returns a Connection at once and NEVER calls the listener
@@ -15,11 +15,12 @@
  *   `highWater` (back-pressure: the bytes are still sent; pause and resume
  *   on `onDrain`). It never throws; on a connection that is not open it
  *   queues nothing and returns false.
- * - The platform queues written bytes in RAM without bound. `queued()` counts
- *   bytes written since the platform last reported its send buffer empty
- *   (an estimate: bytes written just before that report are forgotten too);
- *   `onDrain` fires when it drops back to 0. As a RAM guard, a write that
- *   would exceed `maxQueued` is refused and the connection is closed with
+ * - The platform queues written bytes in RAM without bound. The connection
+ *   counts the bytes written since the platform last reported its send
+ *   buffer empty (an estimate: bytes written just before that report are
+ *   forgotten too); `onDrain` fires when the buffer is empty, and the count
+ *   starts again from 0. As a RAM guard, a write that would bring the count
+ *   above `maxQueued` is refused and the connection is closed with
  *   `SEND_BUFFER_FULL` (a dropped packet would corrupt the session).
  * - `close()` is graceful: queued bytes are still sent, then the socket
  *   closes. Calling it before `onOpen` aborts the attempt (`ABORTED`).
@@ -78,18 +79,18 @@ export interface NetOptions {
   /** `write` returns false above this many queued bytes; default 512. */
   highWater?: number;
   /**
-   * RAM guard for small heaps: a write that would bring `queued()` above
+   * RAM guard for small heaps: a write that would bring the queued bytes above
    * this many bytes closes the connection (SEND_BUFFER_FULL). Absent or 0:
    * the board's default (ESP8266: 1024 bytes, ESP32: 8192, Linux: none).
    */
   maxQueued?: number;
 }
 
-/** An open (or opening) connection: the core's Transport plus a gauge. */
-export interface Connection extends Transport {
-  /** Bytes written since the platform last reported its send buffer empty. */
-  queued(): number;
-}
+/**
+ * An open (or opening) connection: the core's Transport. (No gauge method:
+ * nothing reads one, and on an ESP8266 every method costs RAM.)
+ */
+export type Connection = Transport;
 
 /** Receives the events of the connections opened with it. */
 export interface NetListener {
@@ -97,7 +98,7 @@ export interface NetListener {
   onOpenFailed(connection: Connection, error: NetError): void;
   /** A byte string chunk, split anywhere. */
   onData(connection: Connection, chunk: string): void;
-  /** The send buffer is empty again: `queued()` is 0. Optional: a listener that never pauses needs none. */
+  /** The send buffer is empty again. Optional: a listener that never pauses needs none. */
   onDrain?(connection: Connection): void;
   /** The connection is gone; `error` is undefined for an orderly close. */
   onClose(connection: Connection, error: NetError | undefined): void;

@@ -2,36 +2,43 @@
  * The telemetry node on a fake HAL: the real client and supervisor, a
  * scripted connection parsed by mqtt-packet, a manual clock. Covers what the
  * end-to-end suites cannot force: a deep sleep that fails, a flapping link,
- * and connection attempts that hang.
+ * connection attempts that hang, and the sequence numbers across resets and
+ * flash faults.
  */
 import * as mp from 'mqtt-packet';
 import { startNode, TelemetryNode } from '../../firmware/app/node';
 import type { NodeConfig } from '../../firmware/app/config';
 import type { Hal } from '../../firmware/hal/index';
-import type { Connection, NetListener } from '../../firmware/hal/transport';
+import type { NetListener } from '../../firmware/hal/transport';
 import type { StorageStatus } from '../../firmware/hal/storage';
 import { broker, ScriptedTransport } from '../support/scripted-transport';
 
 /** A scripted connection: the node's Transport, recording and parsing what it writes. */
-class FakeConnection extends ScriptedTransport implements Connection {
-  queued(): number {
-    return 0;
-  }
-}
+class FakeConnection extends ScriptedTransport {}
 
 interface Fake {
   hal: Hal;
   now: number;
   connections: FakeConnection[];
   listener: NetListener | undefined;
+  /** What the node gave Clock.every, and the period. */
+  ticks: { callback: () => void; ms: number }[];
   sleeps: number[];
   sleepResult: 'SLEEP_FAILED' | undefined;
   logs: string[];
+  /** The flash: kept across "reboots" when passed to the next fakeHal. */
+  files: Record<string, string>;
+  /** Every save, as "name=data". */
+  saves: string[];
+  /** Set to make every save fail with this status. */
+  saveFails: StorageStatus | undefined;
 }
 
-function fakeHal(): Fake {
-  const files: Record<string, string> = {};
-  const f: Fake = { now: 0, connections: [], listener: undefined, sleeps: [], sleepResult: 'SLEEP_FAILED', logs: [], hal: undefined as unknown as Hal };
+function fakeHal(files: Record<string, string> = {}): Fake {
+  const f: Fake = {
+    now: 0, connections: [], listener: undefined, ticks: [], sleeps: [], sleepResult: 'SLEEP_FAILED', logs: [],
+    files, saves: [], saveFails: undefined, hal: undefined as unknown as Hal,
+  };
   f.hal = {
     board: 'fake',
     net: {
@@ -42,14 +49,16 @@ function fakeHal(): Fake {
         return c;
       },
     },
-    clock: { now: () => f.now, schedule: () => 1, cancel: () => undefined },
+    clock: { now: () => f.now, every: (callback, ms) => { f.ticks.push({ callback, ms }); } },
     log: { level: 0, write: (_level, message) => { f.logs.push(message); } },
     storage: {
-      load: (name) => files[name],
-      save: (name, data): StorageStatus => { files[name] = data; return 'OK'; },
-      erase: (name) => { delete files[name]; },
-      free: () => 100000,
-      compact: () => undefined,
+      load: (name) => f.files[name],
+      save: (name, data): StorageStatus => {
+        if (f.saveFails) return f.saveFails;
+        f.saves.push(name + '=' + data);
+        f.files[name] = data;
+        return 'OK';
+      },
     },
     outboxMessages: 4,
     outboxBytes: 512,
@@ -58,19 +67,27 @@ function fakeHal(): Fake {
   return f;
 }
 
-function config(deepSleep: boolean): NodeConfig {
+function config(deepSleep: boolean, interval = 10): NodeConfig {
   return {
     nodeId: 'n1', broker: { host: '127.0.0.1', port: 1883, tls: false }, keepAlive: 60, cleanSession: false,
-    topicPrefix: 'sensors', interval: 10, deepSleep: deepSleep, sensors: [],
+    topicPrefix: 'sensors', interval: interval, deepSleep: deepSleep, sensors: [],
   };
 }
 
-/** Advances the clock by `ms` in 1 s ticks. */
+/** Advances the clock by `ms` in 1 s ticks, each through the node's one periodic timer. */
 function run(node: TelemetryNode, f: Fake, ms: number): void {
+  expect(node.hal).toBe(f.hal);
+  expect(f.ticks.length).toBe(1);
+  expect(f.ticks[0].ms).toBe(1000);
   for (let t = 0; t < ms; t += 1000) {
     f.now += 1000;
-    node.tick();
+    f.ticks[0].callback();
   }
+}
+
+/** The seq of every telemetry record still in the node's outbox, oldest first. */
+function queuedSeqs(node: TelemetryNode): number[] {
+  return node.client.outbox.msgs.filter((m) => /telemetry$/.test(m.topic)).map((m) => JSON.parse(m.payload).seq);
 }
 
 /** Opens the pending connection and lets the broker accept the session. */
@@ -134,4 +151,91 @@ test('an attempt the supervisor timed out is closed when the next one starts', (
   run(node, f, 120000);
   expect(f.connections.length).toBeGreaterThan(1);
   expect(f.connections[0].closes).toBe(1);
+});
+
+describe('sequence numbers', () => {
+  test('start at 1 and count up by one per reading', () => {
+    const f = fakeHal();
+    const node = startNode(f.hal, config(false, 1))!;
+    run(node, f, 3000);
+    expect(queuedSeqs(node)).toEqual([1, 2, 3]);
+  });
+
+  test('flash is written once per 100 readings, not per reading', () => {
+    const f = fakeHal();
+    const node = startNode(f.hal, config(false, 1))!;
+    run(node, f, 250000);
+    expect(f.saves.filter((s) => /^node\.seq=/.test(s))).toEqual(['node.seq=101', 'node.seq=201', 'node.seq=301']);
+    expect(queuedSeqs(node).pop()).toBe(250);
+  });
+
+  test('an unplanned reset skips ahead but never repeats a number', () => {
+    const f = fakeHal();
+    const node = startNode(f.hal, config(false, 1))!;
+    run(node, f, 42000);
+    expect(queuedSeqs(node).pop()).toBe(42);
+    // Power loss: nothing more is written. The next boot resumes from flash.
+    const g = fakeHal(f.files);
+    const next = startNode(g.hal, config(false, 1))!;
+    expect(queuedSeqs(next)).toEqual([]);
+    run(next, g, 1000);
+    expect(queuedSeqs(next)[0]).toBe(101);
+  });
+
+  test('a deep sleep stores the exact next number: no gap after waking', () => {
+    const f = fakeHal();
+    f.sleepResult = undefined; // the sleep is pending (ESP8266)
+    const node = startNode(f.hal, config(true))!;
+    run(node, f, 1000);
+    const c = accept(f);
+    run(node, f, 1000);
+    ackAll(f, c);
+    run(node, f, 1000);
+    ackAll(f, c);
+    run(node, f, 1000);
+    expect(f.sleeps).toEqual([10]);
+    expect(f.files['node.seq']).toBe('2');
+    // Wakes up: a fresh boot on the same flash.
+    const g = fakeHal(f.files);
+    const woken = startNode(g.hal, config(true))!;
+    run(woken, g, 1000);
+    expect(queuedSeqs(woken)).toEqual([2]);
+  });
+
+  test('unreadable flash content starts again at 1', () => {
+    const f = fakeHal({ 'node.seq': 'garbage' });
+    const node = startNode(f.hal, config(false, 1))!;
+    run(node, f, 2000);
+    expect(queuedSeqs(node)).toEqual([1, 2]);
+  });
+
+  test('no number is used while a new ceiling cannot be written', () => {
+    const f = fakeHal();
+    const node = startNode(f.hal, config(false, 1))!;
+    run(node, f, 100000);
+    expect(queuedSeqs(node).pop()).toBe(100);
+    // Flash full: the reservation for 101.. fails (and Espruino may have deleted the old file).
+    f.saveFails = 'STORAGE_FULL';
+    run(node, f, 2000);
+    expect(queuedSeqs(node).pop()).toBe(100);
+    expect(f.logs.filter((l) => /reading refused/.test(l)).length).toBe(2);
+    f.saveFails = undefined;
+    run(node, f, 1000);
+    expect(queuedSeqs(node).pop()).toBe(101);
+    expect(f.files['node.seq']).toBe('201');
+  });
+});
+
+test('the config object is not kept: only the values the node uses', () => {
+  const f = fakeHal();
+  const cfg = config(false);
+  const node = startNode(f.hal, cfg)!;
+  const seen = new Set<unknown>();
+  const reachable = (v: unknown): boolean => {
+    if (v === cfg) return true;
+    if (v === null || typeof v !== 'object' || seen.has(v)) return false;
+    seen.add(v);
+    return Object.values(v as object).some(reachable);
+  };
+  expect(reachable(node)).toBe(false);
 });

@@ -4,13 +4,24 @@
  */
 import { createEspruinoI2c } from '../../boards/espruino/i2c';
 import { createEspruinoOneWire } from '../../boards/espruino/onewire';
-import { EspruinoPlatform } from '../../boards/espruino/platform';
+import { espruinoPlatform } from '../../boards/espruino/platform';
 import { esp32Sleep, esp8266Sleep } from '../../boards/espruino/sleep';
-import { EspruinoWifi } from '../../boards/espruino/wifi';
+import { espruinoWifi } from '../../boards/espruino/wifi';
 import { LogLevel } from '../../firmware/hal/log';
 import type { WifiError } from '../../firmware/hal/wifi';
 
 const g = globalThis as Record<string, unknown>;
+
+/** require("Storage") as the platform sees it: a virtual module delegating to the current fake. */
+const storageModule: { current: { read(n: string): string | undefined; write(n: string, d: string): boolean } | undefined } = { current: undefined };
+jest.mock('Storage', () => ({
+  read: (n: string) => storageModule.current!.read(n),
+  write: (n: string, d: string) => storageModule.current!.write(n, d),
+}), { virtual: true });
+
+/** require("Wifi") likewise: the current fake Wifi module. */
+const wifiModule: { current: unknown } = { current: undefined };
+jest.mock('Wifi', () => new Proxy({}, { get: (_t, k) => (wifiModule.current as Record<string | symbol, unknown>)[k] }), { virtual: true });
 const bytes = (...b: number[]): string => String.fromCharCode(...b);
 
 /** Espruino's E.toString: a typed array or (flash) string to a byte string in RAM; counts string copies. */
@@ -108,31 +119,29 @@ describe('espruino storage', () => {
         files[n] = d;
         return true;
       },
-      erase: (n: string) => delete files[n],
-      getFree: () => 4096,
-      compact() {},
     };
   }
 
   test('round-trips byte strings and refuses names the platform would truncate', () => {
-    const mod = fakeStorage();
-    const st = new EspruinoPlatform(mod as never, LogLevel.INFO);
+    const mod = (storageModule.current = fakeStorage());
+    const st = espruinoPlatform;
     expect(st.save('outbox', bytes(0, 255, 10))).toBe('OK');
     const copies = fakeE.copies;
     expect(st.load('outbox')).toBe(bytes(0, 255, 10));
     // read() is memory-mapped flash on Espruino: load() hands out a RAM copy (E.toString).
     expect(fakeE.copies).toBe(copies + 1);
+    expect(st.load('missing')).toBeUndefined();
     expect(st.save('x'.repeat(29), 'a')).toBe('STORAGE_BAD_NAME');
+    expect(st.load('x'.repeat(29))).toBeUndefined();
     expect(st.save('empty', '')).toBe('STORAGE_EMPTY');
     expect(Object.keys(mod.files)).toEqual(['outbox']);
-    st.erase('outbox');
-    expect(st.load('outbox')).toBeUndefined();
-    expect(st.free()).toBe(4096);
   });
 
   test('platform exceptions become status values', () => {
-    expect(new EspruinoPlatform(fakeStorage('Unable to find or create file') as never, LogLevel.INFO).save('a', 'b')).toBe('STORAGE_FULL');
-    expect(new EspruinoPlatform(fakeStorage('something else') as never, LogLevel.INFO).save('a', 'b')).toBe('STORAGE_ERROR');
+    storageModule.current = fakeStorage('Unable to find or create file');
+    expect(espruinoPlatform.save('a', 'b')).toBe('STORAGE_FULL');
+    storageModule.current = fakeStorage('something else');
+    expect(espruinoPlatform.save('a', 'b')).toBe('STORAGE_ERROR');
   });
 });
 
@@ -142,8 +151,9 @@ describe('espruino log', () => {
     const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => {
       lines.push(line);
     });
+    const log = espruinoPlatform;
+    expect(log.level).toBe(LogLevel.INFO);
     try {
-      const log = new EspruinoPlatform(undefined as never, LogLevel.INFO);
       log.write(LogLevel.DEBUG, 'hidden');
       log.write(LogLevel.INFO, 'up');
       log.write(LogLevel.ERROR, 'bad');
@@ -162,7 +172,9 @@ describe('espruino clock', () => {
   test('now() is integer milliseconds and never goes backwards when getTime is set back', () => {
     let t = 100.0015;
     g.getTime = () => t;
-    const clock = new EspruinoPlatform(undefined as never, LogLevel.INFO);
+    const clock = espruinoPlatform;
+    clock.offset_ = 0;
+    clock.last_ = 0;
     expect(clock.now()).toBe(100001);
     t = 50; // setTime() moved the wall clock back
     expect(clock.now()).toBe(100001);
@@ -170,23 +182,34 @@ describe('espruino clock', () => {
     expect(clock.now()).toBe(101001);
   });
 
-  test('schedule maps to setTimeout/setInterval; cancel passes only numeric ids', () => {
-    // Espruino-like timers: integer ids; clearTimeout() without an id would clear ALL.
-    const saved = { setTimeout: g.setTimeout, setInterval: g.setInterval, clearTimeout: g.clearTimeout };
+  test('every() is the platform setInterval', () => {
+    // The board's global setInterval, as it was when the platform object was built.
+    const saved = g.setInterval;
     const calls: unknown[] = [];
-    g.setTimeout = (_cb: unknown, ms: number) => (calls.push(['setTimeout', ms]), 1);
-    g.setInterval = (_cb: unknown, ms: number) => (calls.push(['setInterval', ms]), 2);
-    g.clearTimeout = (...args: unknown[]) => calls.push(['clearTimeout', ...args]);
+    const tick = () => undefined;
+    g.setInterval = (cb: unknown, ms: number) => (calls.push([cb, ms]), 2);
     try {
-      const clock = new EspruinoPlatform(undefined as never, LogLevel.INFO);
-      expect(clock.schedule(() => undefined, 10, false)).toBe(1);
-      const id = clock.schedule(() => undefined, 1000, true);
-      clock.cancel(id);
-      clock.cancel(undefined as unknown as number);
+      jest.isolateModules(() => {
+        const fresh = (require('../../boards/espruino/platform') as typeof import('../../boards/espruino/platform')).espruinoPlatform;
+        fresh.every(tick, 1000);
+      });
     } finally {
-      Object.assign(g, saved);
+      g.setInterval = saved;
     }
-    expect(calls).toEqual([['setTimeout', 10], ['setInterval', 1000], ['clearTimeout', 2]]);
+    expect(calls).toEqual([[tick, 1000]]);
+  });
+});
+
+describe('espruino system', () => {
+  test('freeBlocks() is process.memory().free', () => {
+    // Espruino's process.memory() (Node has none): {free, usage, total, blocksize} in blocks.
+    const p = process as unknown as Record<string, unknown>;
+    p.memory = () => ({ free: 812, usage: 788, total: 1600, blocksize: 12 });
+    try {
+      expect(espruinoPlatform.freeBlocks()).toBe(812);
+    } finally {
+      delete p.memory;
+    }
   });
 });
 
@@ -248,6 +271,14 @@ describe('espruino wifi', () => {
     return w;
   }
 
+  /** The board's one Wifi, as after boot, on a fresh fake module. */
+  function boot(w: unknown) {
+    wifiModule.current = w;
+    espruinoWifi.l_ = undefined;
+    espruinoWifi.up_ = false;
+    return espruinoWifi;
+  }
+
   function listen() {
     const events: unknown[] = [];
     return { events, listener: { onWifiUp: (ip: string) => events.push(['up', ip]), onWifiDown: (e: WifiError) => events.push(['down', e.code]) } };
@@ -255,7 +286,7 @@ describe('espruino wifi', () => {
 
   test('callback and connected event make one onWifiUp; a drop makes one onWifiDown', () => {
     const w = fakeWifi();
-    const wifi = new EspruinoWifi(w as never);
+    const wifi = boot(w);
     const l = listen();
     wifi.join('lab', 'secret', l.listener);
     expect(w.joins).toEqual([['lab', { password: 'secret' }]]);
@@ -275,7 +306,7 @@ describe('espruino wifi', () => {
       throw new Error('no ip');
     };
     const l = listen();
-    new EspruinoWifi(w as never).join('lab', 'x', l.listener);
+    boot(w).join('lab', 'x', l.listener);
     w.cb!(null);
     expect(l.events).toEqual([['up', '']]);
     const w2 = fakeWifi();
@@ -283,18 +314,18 @@ describe('espruino wifi', () => {
       throw new Error('Wifi not started');
     };
     const l2 = listen();
-    new EspruinoWifi(w2 as never).join('lab', 'x', l2.listener);
+    boot(w2).join('lab', 'x', l2.listener);
     expect(l2.events).toEqual([['down', 'WIFI_FAILED']]);
   });
 
   test('a bad password is WIFI_AUTH; listener exceptions do not escape', () => {
     const w = fakeWifi();
     const l = listen();
-    new EspruinoWifi(w as never).join('lab', 'wrong', l.listener);
+    boot(w).join('lab', 'wrong', l.listener);
     w.cb!('auth_fail');
     expect(l.events).toEqual([['down', 'WIFI_AUTH']]);
     const w2 = fakeWifi();
-    new EspruinoWifi(w2 as never).join('lab', 'x', {
+    boot(w2).join('lab', 'x', {
       onWifiUp: () => {
         throw new Error('app bug');
       },

@@ -3,7 +3,7 @@
  * modules: the platform's quirks (DNS throw, error events, throwing
  * writes, unbounded queue) must come out as the HAL contract's values.
  */
-import { EspruinoNet } from '../../boards/espruino/net';
+import { espruinoConnect, type EspruinoNet } from '../../boards/espruino/net';
 import type { Connection, NetError, NetListener } from '../../firmware/hal/transport';
 
 type Handler = (this: unknown, arg?: unknown) => void;
@@ -72,6 +72,11 @@ function recorder(overrides: Partial<NetListener> = {}) {
   return { events, listener };
 }
 
+/** The Net a board file builds: its modules, its RAM guard and the shared connect. */
+function makeNet(tcp: unknown, tls: unknown, maxQueued: number): EspruinoNet {
+  return { tcp_: tcp as EspruinoNetModule, tls_: tls as EspruinoNetModule | undefined, maxQueued_: maxQueued, connect: espruinoConnect };
+}
+
 const TCP = { host: 'broker.lan', port: 1883, tls: false };
 
 beforeEach(() => jest.useFakeTimers());
@@ -79,7 +84,7 @@ afterEach(() => jest.useRealTimers());
 
 describe('espruino net: opening', () => {
   test('ESP32 DNS failure thrown by connect becomes DNS_FAILED, reported later', () => {
-    const net = new EspruinoNet(fakeNetModule('Unable to locate host') as never, undefined, 0);
+    const net = makeNet(fakeNetModule('Unable to locate host') as never, undefined, 0);
     const r = recorder();
     expect(() => net.connect(TCP, r.listener)).not.toThrow();
     expect(r.events).toEqual([]); // never from inside connect()
@@ -88,7 +93,7 @@ describe('espruino net: opening', () => {
   });
 
   test('connect while Wi-Fi is down becomes OFFLINE', () => {
-    const net = new EspruinoNet(fakeNetModule('Not connected to the internet') as never, undefined, 0);
+    const net = makeNet(fakeNetModule('Not connected to the internet') as never, undefined, 0);
     const r = recorder();
     net.connect(TCP, r.listener);
     jest.runAllTimers();
@@ -98,7 +103,7 @@ describe('espruino net: opening', () => {
   test('ESP8266 DNS failure (error -6 then close) becomes one DNS_FAILED', () => {
     const mod = fakeNetModule();
     const r = recorder();
-    new EspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
+    makeNet(mod as never, undefined, 0).connect(TCP, r.listener);
     mod.sockets[0].emit('error', { code: -6, message: 'not found' });
     mod.sockets[0].emit('close', true);
     expect(r.events).toEqual([['openFailed', 'DNS_FAILED']]);
@@ -107,7 +112,7 @@ describe('espruino net: opening', () => {
   test('TLS on a board without tls fails with TLS_UNSUPPORTED and opens no socket', () => {
     const mod = fakeNetModule();
     const r = recorder();
-    new EspruinoNet(mod as never, undefined, 0).connect({ ...TCP, tls: true }, r.listener);
+    makeNet(mod as never, undefined, 0).connect({ ...TCP, tls: true }, r.listener);
     jest.runAllTimers();
     expect(r.events).toEqual([['openFailed', 'TLS_UNSUPPORTED']]);
     expect(mod.sockets).toHaveLength(0);
@@ -117,7 +122,7 @@ describe('espruino net: opening', () => {
     const tcp = fakeNetModule();
     const tls = fakeNetModule();
     const r = recorder();
-    new EspruinoNet(tcp as never, tls as never, 0).connect({ ...TCP, tls: true, ca: 'CA' }, r.listener);
+    makeNet(tcp as never, tls as never, 0).connect({ ...TCP, tls: true, ca: 'CA' }, r.listener);
     expect(tcp.sockets).toHaveLength(0);
     expect(tls.options).toEqual([{ host: 'broker.lan', port: 1883, ca: 'CA' }]);
     tls.sockets[0].emit('connect');
@@ -127,7 +132,7 @@ describe('espruino net: opening', () => {
   test('close() before open aborts: ABORTED once, later socket events ignored', () => {
     const mod = fakeNetModule();
     const r = recorder();
-    const c = new EspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
+    const c = makeNet(mod as never, undefined, 0).connect(TCP, r.listener);
     c.close();
     expect(mod.sockets[0].ended).toBe(true);
     mod.sockets[0].emit('connect');
@@ -141,7 +146,7 @@ describe('espruino net: open connection', () => {
   function open(maxQueued = 0, highWater?: number) {
     const mod = fakeNetModule();
     const r = recorder();
-    const c = new EspruinoNet(mod as never, undefined, maxQueued).connect({ ...TCP, highWater }, r.listener);
+    const c = makeNet(mod as never, undefined, maxQueued).connect({ ...TCP, highWater }, r.listener);
     const s = mod.sockets[0];
     s.emit('connect');
     return { c, s, r };
@@ -163,7 +168,7 @@ describe('espruino net: open connection', () => {
       },
       onClose: (_c, e) => closes.push(e && e.code),
     });
-    new EspruinoNet(mod as never, undefined, 0).connect(TCP, r.listener);
+    makeNet(mod as never, undefined, 0).connect(TCP, r.listener);
     const s = mod.sockets[0];
     s.emit('connect');
     expect(() => s.emit('data', 'x')).not.toThrow();
@@ -177,10 +182,20 @@ describe('espruino net: open connection', () => {
     expect(c.write('abc')).toBe(true);
     expect(c.write('de')).toBe(false); // 5 > 4: still queued
     expect(s.written).toEqual(['abc', 'de']);
-    expect(c.queued()).toBe(5);
     s.emit('drain');
-    expect(c.queued()).toBe(0);
     expect(r.events[r.events.length - 1][0]).toBe('drain');
+    // The count starts again from 0: 3 <= 4.
+    expect(c.write('fgh')).toBe(true);
+  });
+
+  test('drain also resets the maxQueued count', () => {
+    const { c, s, r } = open(8);
+    expect(c.write('12345')).toBe(true);
+    s.emit('drain');
+    expect(c.write('6789')).toBe(true); // 4 since the drain, not 9
+    expect(s.written).toEqual(['12345', '6789']);
+    expect(s.ended).toBe(false);
+    expect(r.events.map((e) => e[0])).toEqual(['open', 'drain']);
   });
 
   test('a write over maxQueued is refused and closes with SEND_BUFFER_FULL', () => {
@@ -227,14 +242,14 @@ describe('espruino net: one shared handler for every socket event', () => {
   test('the socket passed to the connect callback and to drain (as on a device) opens once, then only drains', () => {
     const mod = fakeNetModule();
     const r = recorder();
-    const c = new EspruinoNet(mod as never, undefined, 0).connect({ ...TCP, highWater: 4 }, r.listener);
+    const c = makeNet(mod as never, undefined, 0).connect({ ...TCP, highWater: 4 }, r.listener);
     const s = mod.sockets[0];
     s.emit('connect');
     // Espruino queues a drain with the socket as argument right after the connect.
     s.emit('drain', s);
     expect(c.write('abcdef')).toBe(false);
     s.emit('drain', s);
-    expect(c.queued()).toBe(0);
+    expect(c.write('ab')).toBe(true); // the drain reset the count
     s.emit('data', 'x');
     expect(r.events.map((e) => e[0])).toEqual(['open', 'drain', 'drain', 'data']);
   });
@@ -243,7 +258,7 @@ describe('espruino net: one shared handler for every socket event', () => {
     const mod = fakeNetModule();
     const a = recorder();
     const b = recorder();
-    const net = new EspruinoNet(mod as never, undefined, 0);
+    const net = makeNet(mod as never, undefined, 0);
     net.connect(TCP, a.listener);
     net.connect(TCP, b.listener);
     mod.sockets[0].emit('connect');

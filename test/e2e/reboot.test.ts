@@ -11,7 +11,7 @@ import { describeIfMosquitto } from '../support/mosquitto';
 import { Recorder, RecordedMessage, startRecorder } from '../support/subscriber';
 import { Board, bootNode, brokerFixture, describeMessages, distinctSeqs, gaps, logOf, readings, waitUntil } from './e2e-helpers';
 
-/** The app reserves this many numbers per Storage write (firmware/app/seq.ts). */
+/** The app reserves this many numbers per Storage write (SEQ_RESERVE in firmware/app/node.ts). */
 const RESERVE = 100;
 const SLEEPS = 4;
 

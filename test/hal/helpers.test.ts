@@ -14,7 +14,7 @@ import {
 import { enabled, levelTag, LogLevel, type Log } from '../../firmware/hal/log';
 import { selectRom, skipRom, type OneWire } from '../../firmware/hal/onewire';
 import { MAX_DEEP_SLEEP_SECONDS, toMicros } from '../../firmware/hal/sleep';
-import { compactIfLow, isValidName, writeIfChanged, type Storage, type StorageStatus } from '../../firmware/hal/storage';
+import { isValidName, writeIfChanged, type Storage, type StorageStatus } from '../../firmware/hal/storage';
 
 /** An I2c that replays scripted results and records every transaction. */
 function scriptedI2c(results: I2cResult[]): I2c & { log: [number, string, number][] } {
@@ -101,24 +101,16 @@ describe('1-Wire helpers', () => {
   });
 });
 
-/** An in-memory Storage counting writes and compactions. */
-function memoryStorage(freeBytes: number): Storage & { writes: number; compactions: number } {
+/** An in-memory Storage counting writes. */
+function memoryStorage(): Storage & { writes: number } {
   const files: Record<string, string> = {};
   const s = {
     writes: 0,
-    compactions: 0,
     load: (name: string) => files[name],
     save(name: string, data: string): StorageStatus {
       s.writes++;
       files[name] = data;
       return 'OK';
-    },
-    erase(name: string) {
-      delete files[name];
-    },
-    free: () => freeBytes,
-    compact() {
-      s.compactions++;
     },
   };
   return s;
@@ -126,22 +118,13 @@ function memoryStorage(freeBytes: number): Storage & { writes: number; compactio
 
 describe('storage helpers', () => {
   test('writeIfChanged skips identical data (flash wear) and writes changes', () => {
-    const st = memoryStorage(1000);
+    const st = memoryStorage();
     expect(writeIfChanged(st, 'seq', 'a')).toBe('OK');
     expect(writeIfChanged(st, 'seq', 'a')).toBe('OK');
     expect(st.writes).toBe(1);
     writeIfChanged(st, 'seq', 'b');
     expect(st.writes).toBe(2);
     expect(st.load('seq')).toBe('b');
-  });
-
-  test('compactIfLow compacts only below the threshold', () => {
-    const low = memoryStorage(100);
-    expect(compactIfLow(low, 4096)).toBe(true);
-    expect(low.compactions).toBe(1);
-    const roomy = memoryStorage(8192);
-    expect(compactIfLow(roomy, 4096)).toBe(false);
-    expect(roomy.compactions).toBe(0);
   });
 
   test('names must be 1..28 characters', () => {
