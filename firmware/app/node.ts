@@ -37,7 +37,7 @@ import type { Hal } from '../hal/index';
 import { LogLevel } from '../hal/log';
 import type { Connection, NetError, NetListener, NetOptions } from '../hal/transport';
 import type { WifiError, WifiListener } from '../hal/wifi';
-import { createClient, MqttClient, Phase } from '../mqtt/client';
+import { createPublisher, Phase, Publisher } from '../mqtt/publisher';
 import type { CloseReason } from '../mqtt/options';
 import type { OutMessage, PublishOutcome } from '../mqtt/outbox';
 import { createSupervisor, Supervisor, SupervisorState } from '../mqtt/supervisor';
@@ -64,7 +64,7 @@ const enum File {
 
 export class TelemetryNode implements NetListener, WifiListener {
   hal: Hal;
-  client: MqttClient;
+  client: Publisher;
   supervisor: Supervisor;
   /** The sequence number the next reading gets. */
   seq: number;
@@ -144,7 +144,8 @@ export class TelemetryNode implements NetListener, WifiListener {
         log.write(LogLevel.WARN, 'dropped ' + a.topic + ': ' + b);
       }
     };
-    this.client = createClient({
+    // Publish-only: the node never subscribes, so the bundle leaves out subscription code.
+    this.client = createPublisher({
       clientId: config.nodeId,
       cleanSession: config.cleanSession,
       keepAlive: config.keepAlive,

@@ -1,302 +1,152 @@
 /**
- * The MQTT 3.1.1 client engine (connection half; session.ts holds the session
- * half): a portable core driven by its host through
- * connect(transport, now), onData(chunk, now), onClose(now) and tick(now).
- * It never reaches a global: time arrives as `now` (ms), bytes go out through
- * the Transport, persistence through the Store. It never loses an accepted
- * QoS 1/2 message silently: each one stays in the outbox until PUBACK/PUBCOMP
- * or an overflow drop, and both end in onPublishDone.
+ * The full MQTT 3.1.1 client: the Publisher (publisher.ts: connection,
+ * session, publish) plus subscriptions. It adds subscribe/unsubscribe, the
+ * router (a handler per filter, onMessage for the rest), SUBACK/UNSUBACK
+ * correlation, re-subscription when a session is lost, and keeps the ids of
+ * pending SUBSCRIBE/UNSUBSCRIBE packets out of the id allocator. It plugs in
+ * through three overrides (startSession_, receive_, allocId_) so that a
+ * publish-only bundle carries none of this file.
  */
-import { decodeFromBroker } from './decode';
-import { CodecError } from './errors';
-import { encodeAck, encodeConnect, encodePublish } from './encode';
-import { Framer } from './framer';
-import { ClientOptions, CloseReason, PublishError } from './options';
-import { MsgState, OutMessage } from './outbox';
-import { Limit, PacketType, QoS, Will } from './packets';
-import { topicNameError } from './router';
-import { Phase, Session } from './session';
-import { Store, Transport } from './transport';
+import { encodeFilters } from './encode';
+import { ClientOptions } from './options';
+import { Packet, PacketType, QoS } from './packets';
+import { Phase, Publisher } from './publisher';
+import { MessageHandler, Sub, topicMatches, validFilter } from './router';
 
 export { Phase };
 
-/** The client: the connection half on top of Session (see the file comment). */
-export class MqttClient extends Session {
-  /** Why the last connection ended (read by the supervisor). */
-  closeReason: CloseReason | undefined;
-  /** The codec code behind the last PROTOCOL_ERROR, else undefined. */
-  lastError: CodecError | undefined;
-  private clientId_: string;
-  private keepAlive_: number;
-  private pingTimeout_: number;
-  private connectTimeout_: number;
-  /** Kept for every CONNECT: reconnects need the will and static credentials again. */
-  private will_: Will | undefined;
-  private username_: string | undefined;
-  private password_: string | undefined;
-  private credentials_: ClientOptions['credentials'];
-  private pipeline_: boolean;
-  private store_: Store | undefined;
-  private storeKey_: string;
-  private saveInterval_: number;
-  private connected_: ClientOptions['onConnect'];
-  private closed_: ClientOptions['onClose'];
-  private framer_: Framer;
-  /** When the last CONNECT was written; -1 before the first (counts reconnects). */
-  private connectedAt_: number;
-  private lastRecv_: number;
-  /** When the unanswered PINGREQ was written, -1 when none is pending. */
-  private pingAt_: number;
-  private tokens_: number;
-  private savedAt_: number;
+/** The client with subscriptions (see the file comment). */
+export class MqttClient extends Publisher {
+  /** Subscriptions in the order they were made; a repeated filter replaces its record [MQTT-3.8.4-3]. */
+  protected subs_: Sub[];
+  /** Packet ids of UNSUBSCRIBEs awaiting UNSUBACK. */
+  protected unsubIds_: number[];
+  protected subscribed_: ClientOptions['onSubscribed'];
 
   /** Reads `o` once; see ClientOptions for defaults. Restores a saved outbox from o.store. */
   constructor(o: ClientOptions) {
     super(o);
-    const keepAlive = o.keepAlive ?? 60;
-    this.closeReason = undefined;
-    this.lastError = undefined;
-    this.clientId_ = o.clientId;
-    this.keepAlive_ = keepAlive;
-    this.pingTimeout_ = o.pingTimeout ?? keepAlive * 1500;
-    this.connectTimeout_ = o.connectTimeout ?? 10000;
-    this.will_ = o.will;
-    this.username_ = o.username;
-    this.password_ = o.password;
-    this.credentials_ = o.credentials;
-    this.pipeline_ = o.pipeline === true;
-    this.store_ = o.store;
-    this.storeKey_ = o.storeKey ?? 'mqtt.outbox';
-    this.saveInterval_ = o.saveIntervalMs ?? 0;
-    this.connected_ = o.onConnect;
-    this.closed_ = o.onClose;
-    this.framer_ = new Framer(o.maxPacketSize ?? 4096, decodeFromBroker);
-    this.connectedAt_ = -1;
-    this.lastRecv_ = 0;
-    this.pingAt_ = -1;
-    this.tokens_ = 0;
-    this.savedAt_ = 0;
-    // Reload what save() wrote (format there), before any connection; the
-    // messages get new tokens. Data too short for the header restores
-    // nothing; a corrupt tail is ignored, the messages before it are kept.
-    const data = this.store_ ? this.store_.load(this.storeKey_) : undefined;
-    if (data === undefined || data.length < 2) return;
-    const id = data.charCodeAt(0) * 256 + data.charCodeAt(1);
-    this.nextId_ = id > 0 ? id : 1;
-    // PUBLISH and PUBREL are both packets a client decodes.
-    const framer = new Framer(Limit.MAX_REMAINING_LENGTH, decodeFromBroker);
-    framer.push(data.substring(2));
-    let released = 0;
-    for (let p = framer.next(); p; p = framer.next()) {
-      if (p.type === PacketType.PUBREL) released = p.packetId;
-      if (p.type !== PacketType.PUBLISH || p.qos === 0) continue;
-      let state = p.dup ? (p.qos === 1 ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBREC) : MsgState.QUEUED;
-      if (released === p.packetId) state = MsgState.AWAIT_PUBCOMP;
-      // What counts against maxBytes: the encoded size (the DUP bit does not change it).
-      const size = (encodePublish(p.topic, p.payload, p.qos, p.retain, false, p.packetId) as string).length;
-      this.outbox.msgs.push({ token: ++this.tokens_, topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, packetId: p.packetId, state: state, size: size });
-      this.outbox.bytes += size;
-    }
+    this.subs_ = [];
+    this.unsubIds_ = [];
+    this.subscribed_ = o.onSubscribed;
   }
 
   /**
-   * Starts a session on an OPEN transport: writes CONNECT (credentials are
-   * asked for now) and, with `pipeline` on a clean session, the queued
-   * messages and subscriptions right after it [MQTT 3.1.4]. Ignored unless
-   * the client is closed. The outcome arrives as onConnect or onClose.
+   * Subscribes to `filter` at `qos`; `handler` (optional) receives the
+   * matching messages. The subscription is remembered and re-sent when a
+   * session is lost; SUBACK reaches onSubscribed. Returns 'BAD_FILTER' for an
+   * invalid or unencodable filter, else undefined.
    */
-  connect(transport: Transport, now: number): void {
-    if (this.phase !== Phase.CLOSED) return;
-    if (this.connectedAt_ >= 0) this.stats.reconnects++;
-    this.phase = Phase.CONNECTING;
-    this.transport_ = transport;
-    this.now_ = this.connectedAt_ = this.lastRecv_ = now;
-    this.pingAt_ = -1;
-    this.framer_.reset();
-    const c = this.credentials_ ? this.credentials_() : undefined;
-    const packet = encodeConnect({
-      type: PacketType.CONNECT,
-      clientId: this.clientId_,
-      cleanSession: this.cleanSession_,
-      keepAlive: this.keepAlive_,
-      will: this.will_,
-      username: c ? c.username : this.username_,
-      password: c ? c.password : this.password_,
-    });
-    if (packet === undefined) return this.close_('BAD_CONNECT');
-    this.send_(packet);
-    // Only a clean session is known in advance to start empty [MQTT-3.2.2-1].
-    if (this.pipeline_ && this.cleanSession_) {
-      this.canSend_ = true;
-      this.startSession_(false);
-      this.pump_(false);
+  subscribe(filter: string, qos: QoS, handler: MessageHandler | undefined): 'BAD_FILTER' | undefined {
+    const id = this.allocId_();
+    const packet = validFilter(filter) ? encodeFilters(PacketType.SUBSCRIBE, id, [{ topic: filter, qos: qos }]) : undefined;
+    if (packet === undefined) return 'BAD_FILTER';
+    let sub: Sub | undefined;
+    for (const s of this.subs_) if (s.topic === filter) sub = s;
+    if (sub === undefined) {
+      sub = { topic: filter, qos: qos, handler_: handler, packetId_: 0, index_: 0, granted_: -1 };
+      this.subs_.push(sub);
     }
-  }
-
-  /**
-   * Feeds received bytes (split anywhere). Never throws on bad input: it
-   * closes with PROTOCOL_ERROR. CONNACK is handled here: a refusal closes,
-   * an acceptance resumes or restarts the session; every later packet goes
-   * to the session (handle_).
-   */
-  onData(chunk: string, now: number): void {
-    if (this.phase === Phase.CLOSED) return;
-    this.now_ = this.lastRecv_ = now;
-    // Any byte proves the link alive, not only PINGRESP (mqtt_as model).
-    this.pingAt_ = -1;
-    const framer = this.framer_;
-    framer.push(chunk);
-    let p = framer.next();
-    // A packet may close the connection: re-read the phase (TS keeps the narrowing).
-    while (p && (this.phase as Phase) !== Phase.CLOSED) {
-      if ((this.phase === Phase.CONNECTING) !== (p.type === PacketType.CONNACK)) {
-        // The first packet from the broker must be CONNACK, and only the first [MQTT-3.2.0-1].
-        this.close_('PROTOCOL_ERROR');
-      } else if (p.type === PacketType.CONNACK && p.returnCode !== 0) {
-        // Close reasons for return codes 1..5 [MQTT 3.2.2.3]: a literal, so the strings stay in flash until needed.
-        const refused: CloseReason[] = ['REFUSED_PROTOCOL_VERSION', 'REFUSED_IDENTIFIER', 'REFUSED_SERVER_UNAVAILABLE', 'REFUSED_BAD_CREDENTIALS', 'REFUSED_NOT_AUTHORIZED'];
-        this.close_(refused[p.returnCode - 1]);
-      } else if (p.type === PacketType.CONNACK) {
-        // With pipelining the session was started at CONNECT (canSend_ already set).
-        const early = this.canSend_;
-        const resume = p.sessionPresent && !this.cleanSession_;
-        this.phase = Phase.CONNECTED;
-        this.canSend_ = true;
-        this.stats.connacks++;
-        if (!early) this.startSession_(resume);
-        this.pump_(!early && resume);
-        if (this.connected_) this.connected_(p.sessionPresent);
-      } else {
-        this.handle_(p);
-      }
-      p = framer.next();
-    }
-    if (framer.error !== undefined) this.close_('PROTOCOL_ERROR', framer.error);
-  }
-
-  /** The host reports that the link was lost: reason CONNECTION_LOST. */
-  onClose(now: number): void {
-    this.now_ = now;
-    this.transport_ = undefined;
-    this.close_('CONNECTION_LOST');
-  }
-
-  /**
-   * Drives time (call about once a second): CONNACK timeout, keepalive
-   * PINGREQ when nothing was sent or received for keepAlive seconds, dead
-   * link when nothing arrives within pingTimeout of it, and periodic save.
-   */
-  tick(now: number): void {
-    this.now_ = now;
-    const ka = this.keepAlive_ * 1000;
-    if (this.phase === Phase.CONNECTING && now - this.connectedAt_ >= this.connectTimeout_) {
-      this.close_('CONNACK_TIMEOUT');
-    } else if (this.phase === Phase.CONNECTED && ka > 0) {
-      if (this.pingAt_ >= 0) {
-        if (now - this.pingAt_ >= this.pingTimeout_) this.close_('KEEPALIVE_TIMEOUT');
-      } else if (now - this.lastSent_ >= ka || now - this.lastRecv_ >= ka) {
-        // [MQTT-3.1.2-23]; pinging on silence from the broker also catches half-open TCP.
-        this.send_(String.fromCharCode(PacketType.PINGREQ * 16, 0));
-        this.pingAt_ = now;
-      }
-    }
-    if (this.dirty_ && this.saveInterval_ > 0 && now - this.savedAt_ >= this.saveInterval_) this.save();
-  }
-
-  /**
-   * Publishes `payload` (byte string) to `topic`. Returns a token (> 0) when
-   * accepted: QoS 0 is written at once, QoS 1/2 enter the outbox and later
-   * reach onPublishDone with the record carrying this token. Returns a
-   * PublishError code when refused; never throws.
-   */
-  publish(topic: string, payload: string, qos: QoS, retain: boolean): number | PublishError {
-    const packet = encodePublish(topic, payload, qos, retain, false, 1);
-    const size = packet === undefined ? 0 : packet.length;
-    const maxBytes = this.maxBytes_;
-    const box = this.outbox;
-    let code: PublishError | undefined = topicNameError(topic);
-    if (code === undefined && packet === undefined) code = 'STRING_TOO_LONG';
-    else if (code === undefined && qos === 0 && !this.canSend_) code = 'NOT_CONNECTED';
-    else if (code === undefined && qos > 0 && size > maxBytes) code = 'TOO_LARGE';
-    // QoS 1/2: make room by the overflow policy, each victim counted and
-    // reported through onPublishDone. Only QUEUED messages are ever dropped,
-    // since a written PUBLISH may already be in the broker's session.
-    const latest = this.overflow_ === 'latestPerTopic';
-    while (code === undefined && qos > 0 && (box.msgs.length >= this.maxMessages_ || box.bytes + size > maxBytes)) {
-      // The oldest QUEUED message, or under latestPerTopic the oldest on this topic.
-      let victim: OutMessage | undefined;
-      for (const m of box.msgs) {
-        const better = victim === undefined || (latest && m.topic === topic && victim.topic !== topic);
-        if (m.state === MsgState.QUEUED && better) victim = m;
-      }
-      if (victim === undefined || this.overflow_ === 'reject') {
-        code = 'OUTBOX_FULL';
-      } else {
-        this.stats.dropped++;
-        this.finish_(victim, latest && victim.topic === topic ? 'REPLACED' : 'DROPPED');
-      }
-    }
-    if (code !== undefined) {
-      this.stats.rejected++;
-      return code;
-    }
-    if (qos === 0) {
+    sub.qos = qos;
+    sub.handler_ = handler;
+    sub.granted_ = -1;
+    if (this.canSend_) {
+      sub.packetId_ = id;
+      sub.index_ = 0;
       this.send_(packet);
-    } else {
-      box.msgs.push({ token: this.tokens_ + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: this.allocId_(), state: MsgState.QUEUED, size: size });
-      box.bytes += size;
-      this.dirty_ = true;
-      this.pump_(false);
     }
-    this.stats.published++;
-    return ++this.tokens_;
-  }
-
-  /** Sends DISCONNECT (so the broker discards the will) and closes: reason DISCONNECTED. */
-  disconnect(): void {
-    if (this.phase === Phase.CLOSED) return;
-    this.send_(String.fromCharCode(PacketType.DISCONNECT * 16, 0));
-    this.close_('DISCONNECTED');
+    return undefined;
   }
 
   /**
-   * Writes the outbox and next packet id to the store now (one flash write),
-   * so that unacknowledged messages survive deep sleep and reboots; the
-   * constructor reads them back. No-op without a store. The format reuses the
-   * codec instead of JSON (absent from the portable core):
-   *
-   *   2 bytes   next packet id, big-endian
-   *   then, for each message in outbox order:
-   *     PUBREL(packetId)   only if the message is AWAIT_PUBCOMP (released)
-   *     PUBLISH            DUP=1 when it was already written (AWAIT_*), else DUP=0
-   *
-   * A QoS 2 message keeps its PUBLISH after PUBREL so that it can be
-   * re-published if the broker session turns out to be lost.
+   * Forgets `filter` locally and, when connected, sends UNSUBSCRIBE. Offline
+   * on a persistent session the broker keeps the subscription: its messages
+   * then reach onMessage. Returns false when `filter` was not subscribed.
    */
-  save(): void {
-    if (!this.store_) return;
-    let data = String.fromCharCode(Math.floor(this.nextId_ / 256), this.nextId_ % 256);
-    for (const m of this.outbox.msgs) {
-      if (m.state === MsgState.AWAIT_PUBCOMP) data += encodeAck(PacketType.PUBREL, m.packetId);
-      // Every message was validated by publish(), so each encodes.
-      data += encodePublish(m.topic, m.payload, m.qos, m.retain, m.state !== MsgState.QUEUED, m.packetId) as string;
+  unsubscribe(filter: string): boolean {
+    const subs = this.subs_;
+    let i = subs.length - 1;
+    while (i >= 0 && subs[i].topic !== filter) i--;
+    if (i < 0) return false;
+    subs.splice(i, 1);
+    if (this.canSend_) {
+      const id = this.allocId_();
+      this.unsubIds_.push(id);
+      this.send_(encodeFilters(PacketType.UNSUBSCRIBE, id, [filter]));
     }
-    this.store_.save(this.storeKey_, data);
-    this.dirty_ = false;
-    this.savedAt_ = this.now_;
+    return true;
   }
 
-  /** Ends the connection once: closes the transport, then reports onClose. */
-  private close_(reason: CloseReason, detail?: CodecError): void {
-    if (this.phase === Phase.CLOSED) return;
-    this.phase = Phase.CLOSED;
-    this.canSend_ = false;
-    this.closeReason = reason;
-    this.lastError = detail;
-    const t = this.transport_;
-    this.transport_ = undefined;
-    if (t) t.close();
-    if (this.closed_) this.closed_(reason, detail);
+  /**
+   * Starts the session (Publisher), then its subscriptions: on a resumed
+   * session re-subscribes what was never acknowledged; on a new one forgets
+   * pending UNSUBSCRIBEs and re-subscribes everything, in one SUBSCRIBE.
+   */
+  protected startSession_(resume: boolean): void {
+    super.startSession_(resume);
+    if (!resume) this.unsubIds_ = [];
+    const list: Sub[] = [];
+    for (const s of this.subs_) {
+      if (!resume || s.granted_ < 0 || s.packetId_ !== 0) list.push(s);
+      s.packetId_ = 0;
+    }
+    if (list.length === 0) return;
+    const id = this.allocId_();
+    for (let i = 0; i < list.length; i++) {
+      list[i].packetId_ = id;
+      list[i].index_ = i;
+    }
+    this.send_(encodeFilters(PacketType.SUBSCRIBE, id, list));
+  }
+
+  /**
+   * Routes a message to every subscription whose filter matches it, once
+   * each; onMessage (Publisher) gets what no handler took. Correlates SUBACK
+   * and UNSUBACK with their requests.
+   */
+  protected receive_(p: Packet): void {
+    switch (p.type) {
+      case PacketType.PUBLISH: {
+        let taken = false;
+        for (const s of this.subs_) {
+          if (s.handler_ && topicMatches(s.topic, p.topic)) {
+            taken = true;
+            s.handler_(p.topic, p.payload, p.qos, p.retain);
+          }
+        }
+        if (!taken) super.receive_(p);
+        return;
+      }
+      case PacketType.SUBACK:
+        // Each filter sent with this packet id takes the code at its index [MQTT-3.9.3-1].
+        for (const s of this.subs_) {
+          if (s.packetId_ === p.packetId && s.index_ < p.returnCodes.length) {
+            s.packetId_ = 0;
+            s.granted_ = p.returnCodes[s.index_];
+            if (this.subscribed_) this.subscribed_(s.topic, s.granted_);
+          }
+        }
+        return;
+      case PacketType.UNSUBACK: {
+        const j = this.unsubIds_.indexOf(p.packetId);
+        if (j >= 0) this.unsubIds_.splice(j, 1);
+      }
+    }
+  }
+
+  /**
+   * The Publisher's next free id that no pending SUBSCRIBE or UNSUBSCRIBE
+   * holds either [MQTT-2.3.1-2]; 0 if all are taken. Each try skips a
+   * different id, so one more try than there are such holders suffices.
+   */
+  protected allocId_(): number {
+    for (let n = this.subs_.length + this.unsubIds_.length; n >= 0; n--) {
+      const id = super.allocId_();
+      let used = id > 0 && this.unsubIds_.indexOf(id) >= 0;
+      for (const s of this.subs_) if (id > 0 && s.packetId_ === id) used = true;
+      if (!used) return id;
+    }
+    return 0;
   }
 }
 

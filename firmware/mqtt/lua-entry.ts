@@ -10,4 +10,5 @@ export { encodePacket } from './encode';
 export { codecErrorMessage } from './errors';
 export { createFramer } from './framer';
 export { createClient } from './client';
+export { createPublisher } from './publisher';
 export { createSupervisor } from './supervisor';

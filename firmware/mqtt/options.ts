@@ -43,7 +43,7 @@ export interface Credentials {
   password?: string;
 }
 
-/** Client options, read once by createClient. Only clientId is required. */
+/** Client options, read once by createClient or createPublisher. Only clientId is required. */
 export interface ClientOptions {
   clientId: string;
   /** Default true. With false the broker keeps the session across connections. */

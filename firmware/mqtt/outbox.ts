@@ -1,6 +1,6 @@
 /**
  * The bounded outbox of QoS 1/2 messages: its records and outcomes (the
- * logic lives in session.ts, which owns it). As in MQTT-C it doubles as the
+ * logic lives in publisher.ts, which owns it). As in MQTT-C it doubles as the
  * retransmit store: a message stays there, with its handshake state, from the
  * moment publish() accepts it until the broker completes the flow or the
  * overflow policy drops it. Nothing leaves it silently: every removal goes

@@ -1,7 +1,7 @@
 /**
  * Topic filters: validation and matching [MQTT 4.7], and the subscription
  * record. The records double as the client's memory of what to re-subscribe
- * after a session is lost (session.ts dispatches inbound messages to them).
+ * after a session is lost (client.ts dispatches inbound messages to them).
  * Matching scans characters in place: no split(), no allocation per message.
  */
 import { QoS } from './packets';

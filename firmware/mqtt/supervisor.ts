@@ -24,7 +24,7 @@
  */
 import { Transport } from './transport';
 
-/** What the supervisor reads from and calls on a client (MqttClient fits). */
+/** What the supervisor reads from and calls on a client (MqttClient and Publisher fit). */
 export interface Supervised {
   /** 0 when closed. */
   phase: number;

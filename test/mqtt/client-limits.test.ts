@@ -6,7 +6,7 @@
  * they are for the Lua build).
  */
 import * as mp from 'mqtt-packet';
-import { Inbound } from '../../firmware/mqtt/session';
+import { Inbound } from '../../firmware/mqtt/publisher';
 import { broker, harness, Harness } from '../support/scripted-transport';
 
 /** Three filters subscribed offline, then one batched SUBSCRIBE on a new session; returns its id. */

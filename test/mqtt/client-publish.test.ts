@@ -153,6 +153,37 @@ describe('packet ids', () => {
     expect(seen.size).toBe(65534);
     expect(h.client.outbox.msgs.map((m) => m.packetId)).toEqual([1]);
   });
+
+  it('never uses the id of a SUBSCRIBE or UNSUBSCRIBE awaiting its ack [MQTT-2.3.1-2]', () => {
+    const h = harness();
+    const t = h.online();
+    t.take();
+    h.client.subscribe('a', 1, undefined);
+    h.client.subscribe('b', 1, undefined);
+    h.client.unsubscribe('b');
+    const held = t.take().map((p) => [p.cmd, (p as mp.ISubscribePacket).messageId]);
+    // 'b' is forgotten at once: only the pending SUBSCRIBE of 'a' and the UNSUBSCRIBE hold ids.
+    expect(held).toEqual([['subscribe', 1], ['subscribe', 2], ['unsubscribe', 3]]);
+    // Every id comes round once in 65535 publications, each acknowledged at once.
+    const cycle = () => {
+      const seen = new Set<number>();
+      for (let i = 0; i < 65535; i++) {
+        h.client.publish('t', 'x', 1, false);
+        // The PUBLISH for topic "t" carries its id at bytes 5..6.
+        const last = t.written[t.written.length - 1];
+        const id = last.charCodeAt(5) * 256 + last.charCodeAt(6);
+        seen.add(id);
+        h.feed(broker.puback(id));
+      }
+      return seen;
+    };
+    let seen = cycle();
+    expect([seen.has(1), seen.has(2), seen.has(3)]).toEqual([false, true, false]);
+    // Acknowledged, the ids are free again.
+    h.feed(broker.suback(1, [1]) + broker.unsuback(3));
+    seen = cycle();
+    expect([seen.has(1), seen.has(2), seen.has(3)]).toEqual([true, true, true]);
+  });
 });
 
 describe('in-flight window', () => {

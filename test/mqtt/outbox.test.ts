@@ -1,7 +1,7 @@
 /**
  * The bounded outbox: limits in messages and bytes, the three overflow
  * policies, counters, and the rule that every drop is reported. The outbox
- * logic lives in the client session (session.ts); it is driven here through
+ * logic lives in the client session (publisher.ts); it is driven here through
  * publish() while offline, where every message stays QUEUED.
  */
 import { MsgState } from '../../firmware/mqtt/outbox';
