@@ -12,7 +12,9 @@
  *     listeners and closure scopes (node.memory({deep: true})).
  *   - with ESPRUINO_BIN set (and scripts/espruino-mem.js present), REAL
  *     measurements of dist/esp8266.js and dist/linux.js on Espruino for Linux,
- *     from flash, node.json written to Storage first, the same broker.
+ *     from flash, node.json written to Storage first, the same broker: the
+ *     console is asked process.memory() after boot and REAL_RUN_MS later,
+ *     as a user would check a device.
  * `node bench/memory.js` runs standalone (its own broker, bench/broker.js);
  * bench/run.js calls memoryReport() at its end.
  */
@@ -116,8 +118,8 @@ async function realReport(port) {
     const less = board === 'linux' ? 0 : stubCost;
     rows.push({ bundle: 'dist/' + board + '.js', mode: 'flash', load: r.load && sub(r.load, less), run: r.run && sub(r.run, less), error: r.error });
   }
-  return 'Real Espruino for Linux (' + bin + '), from flash, connected and publishing for ' + REAL_RUN_MS + ' ms' +
-    ' (ESP rows: Wi-Fi stub, ' + stubCost + ' blocks, subtracted):\n\n' + mem.formatTable(rows);
+  return 'Real Espruino for Linux (' + bin + '), from flash, process.memory() asked at its console after boot and after ' +
+    REAL_RUN_MS + ' ms connected and publishing (ESP rows: Wi-Fi stub, ' + stubCost + ' blocks, subtracted):\n\n' + mem.formatTable(rows);
 }
 
 /** A process.memory() record with `blocks` fewer used (and more free). */

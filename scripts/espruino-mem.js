@@ -7,14 +7,17 @@
  * espruino.flash in the working directory, starts empty):
  *   RAM mode (default): `espruino prog.js`, prog.js = bundle + epilogue. The
  *     source is copied into JsVars, as when code is uploaded to RAM.
+ *     The epilogue prints process.memory() from a timer 1 ms after loading
+ *     (the source string is freed by then) and again after --run-ms (default
+ *     2000), then calls quit(); its own code, timers and functions cost ~30
+ *     blocks: measure an empty bundle the same way and subtract.
  *   --flash: the bundle is written to Storage ".bootcde" through the console
  *     in small chunks (as EspruinoTools does with SAVE_ON_SEND), then
- *     `espruino -e <epilogue>` boots, which loads .bootcde from flash first, so
- *     function bodies stay in (emulated) flash.
- * The epilogue prints process.memory() from a timer 1 ms after loading (the
- * source string is freed by then) and again after --run-ms (default 2000),
- * then calls quit(). Its own timers and functions cost a few blocks: measure
- * an empty bundle the same way and subtract. --prelude prepends a file to
+ *     `espruino` boots, which runs .bootcde from flash, so function bodies
+ *     stay in (emulated) flash; then, as a user would on a device, the
+ *     console is asked `process.memory()` once at once and again after
+ *     --run-ms, and quit() ends it. No measuring code stays in the heap (an
+ *     empty interpreter reports ~45 blocks used). --prelude prepends a file to
  * every bundle (e.g. a stub for modules the Linux build lacks). --verbose
  * also prints what each bundle wrote to the console (lines cut at 200 chars).
  * Prints a table: bundle, mode, blocks used after load and after the run,
@@ -167,6 +170,36 @@ function consoleText(output) {
     .join('\n');
 }
 
+/**
+ * Boots `bin` in `dir` (its flash holds .bootcde, if any) and asks its console
+ * `process.memory()` at once and again `runMs` later, then quits. Resolves to
+ * { code, output }; the console's answers are parsed by parseConsoleMemory.
+ */
+function consoleMemory(bin, dir, runMs, timeoutMs) {
+  let answers = 0;
+  const proc = runProcess(bin, [], dir, timeoutMs, (line, child) => {
+    if (!/^=\{ free: \d+/.test(line.replace(/^[>\s]+/, ''))) return;
+    answers++;
+    if (answers === 1) setTimeout(() => child.stdin.write('process.memory()\n'), runMs);
+    else child.stdin.write('quit()\n');
+  });
+  // The console buffers input until the boot code has run.
+  proc.child.stdin.write('\nprocess.memory()\n');
+  return proc.done;
+}
+
+/** The console's printed process.memory() results in `output`, as { load, run } (first and second). */
+function parseConsoleMemory(output) {
+  const marks = {};
+  const re = /=\{ free: (\d+), usage: (\d+), total: (\d+),[^}]*?blocksize: (\d+)/g;
+  let m;
+  for (const point of ['load', 'run']) {
+    if ((m = re.exec(output)) === null) break;
+    marks[point] = { usage: Number(m[2]), free: Number(m[1]), total: Number(m[3]), blocksize: Number(m[4]) };
+  }
+  return marks;
+}
+
 /** Parses the MARK lines of `output` into { load, run } memory records. */
 function parseMarks(output) {
   const marks = {};
@@ -208,8 +241,21 @@ async function runCode(bin, code, tail, flash, timeoutMs) {
  * none). After an error the figures are what remained, not what was needed.
  */
 async function measureCode(bin, code, opts) {
-  const result = await runCode(bin, code, epilogue(opts.runMs), opts.flash, opts.runMs + SLACK_MS);
-  const marks = parseMarks(result.output);
+  let result;
+  let marks;
+  if (opts.flash) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'espruino-mem-'));
+    try {
+      if (code.length > 0) await writeBootCodeRetrying(bin, dir, code);
+      result = await consoleMemory(bin, dir, opts.runMs, opts.runMs + SLACK_MS);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    marks = parseConsoleMemory(result.output);
+  } else {
+    result = await runCode(bin, code, epilogue(opts.runMs), false, opts.runMs + SLACK_MS);
+    marks = parseMarks(result.output);
+  }
   return { load: marks.load, run: marks.run, error: firstError(result.output), output: result.output, code: result.code };
 }
 
@@ -273,7 +319,7 @@ async function main() {
   if (rows.some((r) => !r.run)) process.exit(1);
 }
 
-module.exports = { binProblem, epilogue, measureCode, runCode, parseMarks, firstError, consoleText, storageWriteLines, formatTable };
+module.exports = { binProblem, epilogue, measureCode, runCode, parseMarks, parseConsoleMemory, firstError, consoleText, storageWriteLines, formatTable };
 
 if (require.main === module) {
   main().catch((e) => {

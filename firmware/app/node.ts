@@ -37,10 +37,10 @@ import type { Hal } from '../hal/index';
 import { LogLevel } from '../hal/log';
 import type { Connection, NetError, NetListener, NetOptions } from '../hal/transport';
 import type { WifiError, WifiListener } from '../hal/wifi';
-import { createPublisher, Phase, Publisher } from '../mqtt/publisher';
+import { Phase, Publisher } from '../mqtt/publisher';
 import type { CloseReason } from '../mqtt/options';
 import type { OutMessage, PublishOutcome } from '../mqtt/outbox';
-import { createSupervisor, Supervisor, SupervisorState } from '../mqtt/supervisor';
+import { Supervisor, SupervisorState } from '../mqtt/supervisor';
 import type { NodeConfig, SensorConfig } from './config';
 import { reading } from './reading';
 
@@ -106,8 +106,7 @@ export class TelemetryNode implements NetListener, WifiListener {
     this.sensors_ = config.sensors;
     this.statusTopic_ = config.topicPrefix + '/' + config.nodeId + '/status';
     this.telemetryTopic_ = config.topicPrefix + '/' + config.nodeId + '/telemetry';
-    this.current_ = undefined;
-    this.lastError_ = undefined;
+    // current_ and lastError_ start unset (an undefined member costs a block).
     this.online_ = true;
     // TLS material only when configured: every member costs RAM, even an undefined one.
     // No maxQueued: the board's Net sizes the RAM send queue to its heap.
@@ -145,7 +144,7 @@ export class TelemetryNode implements NetListener, WifiListener {
       }
     };
     // Publish-only: the node never subscribes, so the bundle leaves out subscription code.
-    this.client = createPublisher({
+    this.client = new Publisher({
       clientId: config.nodeId,
       cleanSession: config.cleanSession,
       keepAlive: config.keepAlive,
@@ -160,7 +159,7 @@ export class TelemetryNode implements NetListener, WifiListener {
       onClose: onEvent,
       onPublishDone: onEvent,
     });
-    this.supervisor = createSupervisor({
+    this.supervisor = new Supervisor({
       client: this.client,
       host: config.broker.host,
       // One connection attempt to `address`.

@@ -103,8 +103,6 @@ export class Publisher {
     this.phase = Phase.CLOSED;
     this.stats = { published: 0, acked: 0, dropped: 0, rejected: 0, received: 0, reconnects: 0, connacks: 0 };
     this.outbox = { msgs: [], bytes: 0 };
-    this.closeReason = undefined;
-    this.lastError = undefined;
     this.cleanSession_ = o.cleanSession !== false;
     this.maxInflight_ = o.maxInflight ?? 10;
     this.maxMessages_ = o.maxMessages ?? 50;
@@ -112,7 +110,8 @@ export class Publisher {
     this.overflow_ = o.overflow ?? 'dropOldest';
     this.done_ = o.onPublishDone;
     this.message_ = o.onMessage;
-    this.transport_ = undefined;
+    // closeReason, lastError and transport_ start unset: on Espruino even an
+    // undefined member costs a heap block.
     this.canSend_ = false;
     this.now_ = 0;
     this.lastSent_ = 0;

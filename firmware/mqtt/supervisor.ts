@@ -96,8 +96,7 @@ export class Supervisor {
     this.state = SupervisorState.IDLE;
     this.attempts = 0;
     this.nextAt = 0;
-    this.address = undefined;
-    this.lastError = undefined;
+    // address and lastError start unset (an undefined member costs a block on Espruino).
     this.o_ = o;
     this.since_ = 0;
     this.failingSince_ = 0;

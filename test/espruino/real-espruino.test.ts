@@ -16,6 +16,7 @@ interface Measured { load?: Memory; run?: Memory; error: string; output: string 
 interface EspruinoMem {
   measureCode(bin: string, code: string, opts: { flash: boolean; runMs: number }): Promise<Measured>;
   runCode(bin: string, code: string, tail: string, flash: boolean, timeoutMs: number): Promise<{ code: number | null; output: string }>;
+  parseConsoleMemory(output: string): { load?: Memory; run?: Memory };
 }
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,6 +44,21 @@ function printed(output: string, tag: string): unknown {
   if (line === undefined) throw new Error('no "' + tag + '" line in:\n' + output.slice(-3000));
   return JSON.parse(line.slice(line.indexOf(tag) + tag.length));
 }
+
+describe('scripts/espruino-mem.js without an interpreter', () => {
+  test('reads the console\'s printed process.memory() answers: the first is load, the second run', () => {
+    // What Espruino 2v29's console prints for `process.memory()` (prompt, echo, pretty-printed object).
+    const answer = (free: number, usage: number): string =>
+      '>process.memory()\r\n={ free: ' + free + ', usage: ' + usage + ', total: 1600, history: 0, \r\n' +
+      '  gc: 0, gctime: 0.883, blocksize: 12, \r\n  rx: { used: 0, total: 1024 }, \r\n  tx: { used: 0, total: 256 }\r\n }\r\n';
+    const output = 'banner\r\n' + answer(885, 715) + 'telemetry\r\n' + answer(807, 793) + '>quit()\r\n=undefined\r\n';
+    expect(mem.parseConsoleMemory(output)).toEqual({
+      load: { usage: 715, free: 885, total: 1600, blocksize: 12 },
+      run: { usage: 793, free: 807, total: 1600, blocksize: 12 },
+    });
+    expect(mem.parseConsoleMemory('no answer')).toEqual({});
+  });
+});
 
 describe('scripts/espruino-mem.js arguments', () => {
   function run(env: NodeJS.ProcessEnv): { status: number | null; stderr: string } {
