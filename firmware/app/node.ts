@@ -68,7 +68,7 @@ export class TelemetryNode implements NetListener, WifiListener {
   supervisor: Supervisor;
   /** The sequence number the next reading gets. */
   seq: number;
-  /** The ceiling stored in node.seq: no reading has used it yet. */
+  /** The ceiling stored in node.seq: no reading has used it yet (0: unknown after a failed write). */
   seqCeiling_: number;
   /** Seconds between readings (and of each deep sleep). */
   interval_: number;
@@ -233,29 +233,39 @@ export class TelemetryNode implements NetListener, WifiListener {
   /**
    * Deep-sleep mode: stores the exact next sequence number and the
    * unacknowledged messages, disconnects (DISCONNECT: no will) and sleeps.
+   * When flash refuses either write, sleeping would lose them (RAM does not
+   * survive deep sleep): the node stays awake and connected for another
+   * awake budget instead, and tries again.
    */
   sleepNow(why: string): void {
     const hal = this.hal;
+    const client = this.client;
     if (!this.deepSleep_ || !hal.sleep || this.sleeping_) return;
-    this.sleeping_ = true;
-    this.supervisor.stop();
+    let saved = true;
     if (this.seqCeiling_ !== this.seq) {
-      this.seqCeiling_ = this.seq;
-      hal.storage.save(File.SEQ, '' + this.seq);
+      saved = hal.storage.save(File.SEQ, '' + this.seq) === 'OK';
+      // After a failed write flash may hold nothing (Espruino deletes the old
+      // file first): 0 makes the next reading store a new ceiling first and
+      // the next sleep write this number again.
+      this.seqCeiling_ = saved ? this.seq : 0;
     }
-    this.client.save();
-    this.client.disconnect();
-    hal.log.write(LogLevel.INFO, 'sleeping ' + this.interval_ + ' s: ' + why);
-    if (hal.sleep.deepSleep(this.interval_) !== undefined) {
-      // Stay useful: run another wake cycle (reconnect, read, try again) rather than idle forever.
-      const now = hal.clock.now();
+    const now = hal.clock.now();
+    if (saved && (client.save() || client.outbox.msgs.length === 0)) {
+      this.sleeping_ = true;
+      this.supervisor.stop();
+      client.disconnect();
+      hal.log.write(LogLevel.INFO, 'sleeping ' + this.interval_ + ' s: ' + why);
+      if (hal.sleep.deepSleep(this.interval_) === undefined) return;
       hal.log.write(LogLevel.ERROR, 'deep sleep failed: staying awake ' + Timing.AWAKE_BUDGET_MS / 1000 + ' s more');
       this.sleeping_ = false;
       this.saidOffline_ = false;
-      this.awakeUntil_ = now + Timing.AWAKE_BUDGET_MS;
       this.nextSampleAt_ = now;
-      this.supervisor.start(now);
+    } else {
+      hal.log.write(LogLevel.ERROR, 'flash write failed: staying awake ' + Timing.AWAKE_BUDGET_MS / 1000 + ' s more, ' + client.outbox.msgs.length + ' unacknowledged');
     }
+    // Stay useful: another wake cycle (reconnect if needed, read, try again) rather than idle forever.
+    this.awakeUntil_ = now + Timing.AWAKE_BUDGET_MS;
+    if (this.supervisor.state === SupervisorState.IDLE) this.supervisor.start(now);
   }
 
   onWifiUp(ip: string): void {

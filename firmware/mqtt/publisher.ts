@@ -325,8 +325,10 @@ export class Publisher {
   /**
    * Writes the outbox and next packet id to the store now (one flash write),
    * so that unacknowledged messages survive deep sleep and reboots; the
-   * constructor reads them back. No-op without a store. The format reuses the
-   * codec instead of JSON (absent from the portable core):
+   * constructor reads them back. Returns true once written; false without a
+   * store or when the store refused (the outbox stays marked unsaved, and the
+   * periodic save tries again an interval later). The format reuses the codec
+   * instead of JSON (absent from the portable core):
    *
    *   2 bytes   next packet id, big-endian
    *   then, for each message in outbox order:
@@ -336,17 +338,18 @@ export class Publisher {
    * A QoS 2 message keeps its PUBLISH after PUBREL so that it can be
    * re-published if the broker session turns out to be lost.
    */
-  save(): void {
-    if (!this.store_) return;
+  save(): boolean {
+    if (!this.store_) return false;
     let data = String.fromCharCode(Math.floor(this.nextId_ / 256), this.nextId_ % 256);
     for (const m of this.outbox.msgs) {
       if (m.state === MsgState.AWAIT_PUBCOMP) data += encodeAck(PacketType.PUBREL, m.packetId);
       // Every message was validated by publish(), so each encodes.
       data += encodePublish(m.topic, m.payload, m.qos, m.retain, m.state !== MsgState.QUEUED, m.packetId) as string;
     }
-    this.store_.save(this.storeKey_, data);
-    this.dirty_ = false;
     this.savedAt_ = this.now_;
+    if (this.store_.save(this.storeKey_, data) !== 'OK') return false;
+    this.dirty_ = false;
+    return true;
   }
 
   /**

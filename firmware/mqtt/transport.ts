@@ -24,11 +24,13 @@ export interface Transport {
 
 /**
  * Persistent storage for the outbox (flash on a device). `load` returns
- * undefined when nothing was saved under `key`; `save` replaces the value.
- * Values are byte strings. Flash wears out: the client saves only when asked
- * or at most once per `saveIntervalMs`.
+ * undefined when nothing was saved under `key`; `save` replaces the value and
+ * returns 'OK' once it is written, else the host's error code (flash full...):
+ * the client then reports the failure from save() and keeps the outbox marked
+ * unsaved. Values are byte strings. Flash wears out: the client saves only
+ * when asked or at most once per `saveIntervalMs`.
  */
 export interface Store {
   load(key: string): string | undefined;
-  save(key: string, data: string): void;
+  save(key: string, data: string): string;
 }

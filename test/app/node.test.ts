@@ -128,6 +128,29 @@ test('deep sleep: reading, offline, sleep; a failed sleep starts another wake cy
   expect(again.some((p) => /^\{"seq":2,/.test(p))).toBe(true);
 });
 
+test('deep sleep: when flash refuses the outbox, the node stays awake and connected, then sleeps once it is saved', () => {
+  const f = fakeHal();
+  f.sleepResult = undefined;
+  const node = startNode(f.hal, config(true))!;
+  run(node, f, 1000);
+  const c = accept(f);
+  run(node, f, 1000);
+  expect(queuedSeqs(node)).toEqual([1]);
+  // The broker never acknowledges; flash is full when the awake budget runs out.
+  f.saveFails = 'STORAGE_FULL';
+  run(node, f, 30000);
+  expect(f.sleeps).toEqual([]);
+  expect(f.logs.join('\n')).toMatch(/flash write failed: staying awake 30 s more, 2 unacknowledged/);
+  expect(f.connections.length).toBe(1);
+  expect(c.take().some((p) => p.cmd === 'disconnect')).toBe(false);
+  // Flash works again: at the end of the next budget the reading goes to flash and the node sleeps.
+  f.saveFails = undefined;
+  run(node, f, 30000);
+  expect(f.sleeps).toEqual([10]);
+  expect(f.files['mqtt.outbox']).toContain('{"seq":1,');
+  expect(f.files['node.seq']).toBe('2');
+});
+
 test('a flapping link queues at most one "online" status', () => {
   const f = fakeHal();
   const node = startNode(f.hal, config(false))!;

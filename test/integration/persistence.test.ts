@@ -20,9 +20,10 @@ function memoryStore(): Store & { saves: number } {
   const store = {
     saves: 0,
     load: (key: string): string | undefined => data.get(key),
-    save: (key: string, value: string): void => {
+    save: (key: string, value: string): string => {
       store.saves++;
       data.set(key, value);
+      return 'OK';
     },
   };
   return store;

@@ -69,7 +69,7 @@ describe('inbound QoS 2 ids', () => {
 describe('options are read with explicit undefined tests', () => {
   it("an empty storeKey is a key, not 'use the default'", () => {
     const saved: string[] = [];
-    const h = harness({ storeKey: '', store: { load: () => undefined, save: (k) => saved.push(k) } });
+    const h = harness({ storeKey: '', store: { load: () => undefined, save: (k) => { saved.push(k); return 'OK'; } } });
     h.client.publish('t', 'x', 1, false);
     h.client.save();
     expect(saved).toEqual(['']);

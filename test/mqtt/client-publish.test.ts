@@ -114,7 +114,7 @@ describe('packet ids', () => {
     const saved =
       String.fromCharCode(255, 255) +
       wire({ cmd: 'publish', topic: 'old', payload: Buffer.from('o'), qos: 1, messageId: 1, dup: true, retain: false });
-    const h = harness({ store: { load: () => saved, save: () => undefined }, cleanSession: false });
+    const h = harness({ store: { load: () => saved, save: () => 'OK' }, cleanSession: false });
     const t = h.online(true);
     h.client.publish('t', 'a', 1, false);
     h.client.publish('t', 'b', 1, false);

@@ -214,6 +214,7 @@ describe('store', () => {
       save: (k: string, v: string) => {
         store.saves++;
         data.set(k, v);
+        return 'OK';
       },
     };
     return store;

@@ -150,9 +150,36 @@ describe('createPublisher', () => {
     expect(r.closes).toEqual([]);
   });
 
+  it('reports a refused store write; the outbox stays unsaved and the periodic save tries again an interval later', () => {
+    const writes: string[] = [];
+    let status = 'STORAGE_FULL';
+    const store = { load: () => undefined, save: (k: string) => { writes.push(k + ' ' + status); return status; } };
+    const a = rig({ store, saveIntervalMs: 60000 });
+    a.online(false);
+    a.p.publish('t/a', 'A', 1, false);
+    expect(a.p.save()).toBe(false);
+    // Not again on the next tick: flash is not hammered.
+    a.clock.advance(1000);
+    a.p.tick(a.clock.now);
+    expect(writes).toEqual(['mqtt.outbox STORAGE_FULL']);
+    status = 'OK';
+    a.clock.advance(60000);
+    a.p.tick(a.clock.now);
+    expect(writes).toEqual(['mqtt.outbox STORAGE_FULL', 'mqtt.outbox OK']);
+    // Saved now: nothing changed, nothing written.
+    a.clock.advance(60000);
+    a.p.tick(a.clock.now);
+    expect(writes.length).toBe(2);
+    expect(a.p.save()).toBe(true);
+  });
+
+  it('save() without a store reports false', () => {
+    expect(rig().p.save()).toBe(false);
+  });
+
   it('keeps unacknowledged messages across a restart through the store', () => {
     const files: Record<string, string> = {};
-    const store = { load: (k: string) => files[k], save: (k: string, d: string) => void (files[k] = d) };
+    const store = { load: (k: string) => files[k], save: (k: string, d: string) => { files[k] = d; return 'OK'; } };
     const a = rig({ store, cleanSession: false });
     a.online(false);
     a.p.publish('t/a', 'A', 1, false);
