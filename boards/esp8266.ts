@@ -41,14 +41,13 @@ const enum Board {
   /** RAM guard for the socket send queue: ~90 of the 1600 blocks. */
   NET_MAX_QUEUED = 1024,
   /**
-   * QoS 1 outbox sizing. Measured on a 1600-block Espruino: each queued
-   * reading holds ~24 blocks and a failing connection attempt ~50 more for a
-   * moment; with 8 messages a node whose broker was down ran out of memory
-   * (and Espruino then removes the tick interval). 4 leave ~150 blocks spare;
-   * older readings beyond that are dropped (overflow 'dropOldest', reported).
+   * QoS 1 outbox sizing. Measured on a 1600-block Espruino with no broker
+   * listening: 8 queued readings (~20 blocks each, ~90 bytes) and failing
+   * attempts left 725 blocks free. Older readings beyond that are dropped
+   * (overflow 'dropOldest', reported).
    */
-  OUTBOX_MESSAGES = 4,
-  OUTBOX_BYTES = 512,
+  OUTBOX_MESSAGES = 8,
+  OUTBOX_BYTES = 1024,
 }
 
 /** No TLS in the ESP8266 firmware: tls: true fails with TLS_UNSUPPORTED. */
