@@ -209,14 +209,16 @@ export class TelemetryNode implements NetListener, WifiListener {
     this.supervisor.tick(now);
     if (now >= this.nextSampleAt_) {
       this.nextSampleAt_ = this.deepSleep_ ? Infinity : now + this.interval_ * 1000;
-      let r: unknown = 'FLASH_WRITE_FAILED';
-      // Espruino deletes the old file before writing the new one: after a
-      // failed write flash may hold nothing, so use no number until a new
-      // ceiling is stored (the reading is skipped).
-      if (this.seq < this.seqCeiling_ || hal.storage.save(File.SEQ, '' + (this.seq + Timing.SEQ_RESERVE)) === 'OK') {
-        if (this.seq >= this.seqCeiling_) this.seqCeiling_ = this.seq + Timing.SEQ_RESERVE;
-        r = client.publish(this.telemetryTopic_, reading(this, this.seq++, now), 1, false);
+      if (this.seq >= this.seqCeiling_) {
+        // Espruino deletes the old file before writing the new one: after a
+        // failed write flash may hold nothing. Then use no number until a new
+        // ceiling is stored (the reading is skipped), and mark the ceiling
+        // unknown (0) so that a deep sleep first stores the exact number.
+        // (A power loss in that window can still restart at 1.)
+        const ok = hal.storage.save(File.SEQ, '' + (this.seq + Timing.SEQ_RESERVE)) === 'OK';
+        this.seqCeiling_ = ok ? this.seq + Timing.SEQ_RESERVE : 0;
       }
+      const r = this.seq < this.seqCeiling_ ? client.publish(this.telemetryTopic_, reading(this, this.seq++, now), 1, false) : 'FLASH_WRITE_FAILED';
       if (typeof r === 'string') hal.log.write(LogLevel.ERROR, 'reading refused: ' + r);
     }
     if (!this.deepSleep_) return;

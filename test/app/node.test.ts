@@ -225,6 +225,30 @@ describe('sequence numbers', () => {
     expect(queuedSeqs(woken)).toEqual([2]);
   });
 
+  test('deep sleep after a failed ceiling write stores the exact number first: no repeat after waking', () => {
+    const f = fakeHal({ 'node.seq': '5' });
+    f.sleepResult = undefined;
+    const node = startNode(f.hal, config(true))!;
+    // The first reading's reservation fails (and may have deleted node.seq): the reading is skipped.
+    f.saveFails = 'STORAGE_FULL';
+    run(node, f, 1000);
+    expect(queuedSeqs(node)).toEqual([]);
+    delete f.files['node.seq'];
+    f.saveFails = undefined;
+    const c = accept(f);
+    run(node, f, 1000);
+    ackAll(f, c);
+    run(node, f, 1000);
+    ackAll(f, c);
+    run(node, f, 1000);
+    expect(f.sleeps).toEqual([10]);
+    expect(f.files['node.seq']).toBe('5');
+    const g = fakeHal(f.files);
+    const woken = startNode(g.hal, config(true))!;
+    run(woken, g, 1000);
+    expect(queuedSeqs(woken)).toEqual([5]);
+  });
+
   test('unreadable flash content starts again at 1', () => {
     const f = fakeHal({ 'node.seq': 'garbage' });
     const node = startNode(f.hal, config(false, 1))!;
