@@ -105,6 +105,23 @@ function ackAll(f: Fake, c: FakeConnection): mp.IPublishPacket[] {
   return pubs;
 }
 
+/** Deep-sleep mode: PUBACKs the reading, "online" and "offline" on `c` over three ticks; the node then sleeps. */
+function ackUntilAsleep(node: TelemetryNode, f: Fake, c: FakeConnection): void {
+  run(node, f, 1000);
+  ackAll(f, c);
+  run(node, f, 1000);
+  ackAll(f, c);
+  run(node, f, 1000);
+}
+
+/** Wakes up from deep sleep: a fresh boot on the same flash; the seqs its first reading queued. */
+function wakeAndRead(f: Fake): number[] {
+  const g = fakeHal(f.files);
+  const woken = startNode(g.hal, config(true))!;
+  run(woken, g, 1000);
+  return queuedSeqs(woken);
+}
+
 test('deep sleep: reading, offline, sleep; a failed sleep starts another wake cycle', () => {
   const f = fakeHal();
   const node = startNode(f.hal, config(true))!;
@@ -210,19 +227,10 @@ describe('sequence numbers', () => {
     f.sleepResult = undefined; // the sleep is pending (ESP8266)
     const node = startNode(f.hal, config(true))!;
     run(node, f, 1000);
-    const c = accept(f);
-    run(node, f, 1000);
-    ackAll(f, c);
-    run(node, f, 1000);
-    ackAll(f, c);
-    run(node, f, 1000);
+    ackUntilAsleep(node, f, accept(f));
     expect(f.sleeps).toEqual([10]);
     expect(f.files['node.seq']).toBe('2');
-    // Wakes up: a fresh boot on the same flash.
-    const g = fakeHal(f.files);
-    const woken = startNode(g.hal, config(true))!;
-    run(woken, g, 1000);
-    expect(queuedSeqs(woken)).toEqual([2]);
+    expect(wakeAndRead(f)).toEqual([2]);
   });
 
   test('deep sleep after a failed ceiling write stores the exact number first: no repeat after waking', () => {
@@ -235,18 +243,10 @@ describe('sequence numbers', () => {
     expect(queuedSeqs(node)).toEqual([]);
     delete f.files['node.seq'];
     f.saveFails = undefined;
-    const c = accept(f);
-    run(node, f, 1000);
-    ackAll(f, c);
-    run(node, f, 1000);
-    ackAll(f, c);
-    run(node, f, 1000);
+    ackUntilAsleep(node, f, accept(f));
     expect(f.sleeps).toEqual([10]);
     expect(f.files['node.seq']).toBe('5');
-    const g = fakeHal(f.files);
-    const woken = startNode(g.hal, config(true))!;
-    run(woken, g, 1000);
-    expect(queuedSeqs(woken)).toEqual([5]);
+    expect(wakeAndRead(f)).toEqual([5]);
   });
 
   test('unreadable flash content starts again at 1', () => {

@@ -58,7 +58,9 @@ function payload(line) {
   return JSON.parse(line.slice(line.indexOf(' ') + 1));
 }
 
-/** Starts a TCP server on 127.0.0.1 with `onConnection`; resolves {server, port, sockets}. */
+const listening = [];
+
+/** Starts a TCP server on 127.0.0.1 with `onConnection`; resolves {server, port, sockets}. cleanup() closes it. */
 function listen(onConnection) {
   return new Promise((resolve) => {
     const sockets = [];
@@ -67,16 +69,28 @@ function listen(onConnection) {
       s.on('error', () => {});
       onConnection(s);
     });
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: server.address().port, sockets }));
+    server.listen(0, '127.0.0.1', () => {
+      const srv = { server, port: server.address().port, sockets };
+      listening.push(srv);
+      resolve(srv);
+    });
   });
 }
 
 /** Closes a server and destroys its connections. */
 function close(srv) {
+  const i = listening.indexOf(srv);
+  if (i >= 0) listening.splice(i, 1);
   for (const s of srv.sockets) s.destroy();
   return new Promise((resolve) => srv.server.close(() => resolve()));
 }
 
+/** Stops every node and closes every server still listening (use in afterEach). */
+async function cleanup() {
+  stopAll();
+  while (listening.length) await close(listening[listening.length - 1]);
+}
+
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { makeNode, startNode, stopAll, waitForLine, waitForCount, payload, listen, close, delay };
+module.exports = { makeNode, startNode, stopAll, cleanup, waitForLine, waitForCount, payload, listen, close, delay };

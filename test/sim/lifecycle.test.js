@@ -1,13 +1,8 @@
 'use strict';
 /** Boot, reboot and deep sleep of a node, with Storage kept across them. */
-const { makeNode, startNode, stopAll, waitForLine, payload, listen, close, delay } = require('./helpers');
+const { makeNode, startNode, cleanup, waitForLine, payload, listen, delay } = require('./helpers');
 
-let srv;
-afterEach(async () => {
-  stopAll();
-  if (srv) await close(srv);
-  srv = null;
-});
+afterEach(cleanup);
 
 /** Counts boots in Storage and deep-sleeps until the third boot. */
 const SLEEPER = (sleepObject) => `
@@ -58,7 +53,7 @@ test('ESP8266.deepSleep needs an integer number of microseconds', async () => {
 
 test('deep sleep drops sockets abruptly (the server sees a reset, no clean close) and stops timers', async () => {
   let serverSaw = null;
-  srv = await listen((s) => {
+  const srv = await listen((s) => {
     s.on('error', (e) => (serverSaw = e.code));
     s.on('end', () => (serverSaw = serverSaw || 'end'));
   });

@@ -1,14 +1,9 @@
 'use strict';
 /** The emulated `net` module against real sockets on 127.0.0.1. */
-const { startNode, stopAll, waitForLine, payload, listen, close } = require('./helpers');
+const { startNode, cleanup, waitForLine, payload, listen, close } = require('./helpers');
 const { BOARDS } = require('../../sim/boards');
 
-let srv;
-afterEach(async () => {
-  stopAll();
-  if (srv) await close(srv);
-  srv = null;
-});
+afterEach(cleanup);
 
 /** Bundle: connect, send `total` bytes of every value 0..255, collect the echo. */
 function echoBundle(port, total) {
@@ -30,7 +25,7 @@ function echoBundle(port, total) {
 }
 
 test.each(['esp32', 'esp8266', 'linux'])('%s: data arrives in chunks <= the board chunk size and reassembles exactly', async (board) => {
-  srv = await listen((s) => s.pipe(s));
+  const srv = await listen((s) => s.pipe(s));
   const node = startNode({ board, bundle: echoBundle(srv.port, 5000), brokerHostMap: { 'broker.local': '127.0.0.1' }, profile: { hasWifi: false } });
   const r = payload(await waitForLine(node, /^ECHO /));
   expect(r.same).toBe(true);
@@ -40,7 +35,7 @@ test.each(['esp32', 'esp8266', 'linux'])('%s: data arrives in chunks <= the boar
 });
 
 test('chunk boundaries vary with the seed and replay with the same seed', async () => {
-  srv = await listen((s) => s.pipe(s));
+  const srv = await listen((s) => s.pipe(s));
   const run = async (seed) => {
     const node = startNode({ board: 'esp8266', seed, bundle: echoBundle(srv.port, 3000), brokerHostMap: { 'broker.local': '127.0.0.1' }, profile: { hasWifi: false } });
     return payload(await waitForLine(node, /^ECHO /)).chunks;
@@ -50,7 +45,7 @@ test('chunk boundaries vary with the seed and replay with the same seed', async 
 });
 
 test('a data handler that throws is removed for good; other handlers keep receiving', async () => {
-  srv = await listen((s) => s.pipe(s));
+  const srv = await listen((s) => s.pipe(s));
   const bundle = `
     var bad = 0, good = '';
     var sock = require('net').connect({ host: '127.0.0.1', port: ${srv.port} }, function () { sock.write('first'); });
@@ -69,7 +64,7 @@ test('a data handler that throws is removed for good; other handlers keep receiv
 });
 
 test('writing to a closed socket throws; close reports hadError=false after a clean end', async () => {
-  srv = await listen((s) => s.end());
+  const srv = await listen((s) => s.end());
   const bundle = `
     var sock = require('net').connect({ host: '127.0.0.1', port: ${srv.port} });
     sock.on('close', function (hadError) {
@@ -82,7 +77,7 @@ test('writing to a closed socket throws; close reports hadError=false after a cl
 });
 
 test('write() returns false (as Espruino does) and drain follows once the data is sent', async () => {
-  srv = await listen((s) => s.resume());
+  const srv = await listen((s) => s.resume());
   const bundle = `
     var big = ''; for (var i = 0; i < 4000; i++) big += 'x';
     var sock = require('net').connect({ host: '127.0.0.1', port: ${srv.port} }, function () {
@@ -113,10 +108,9 @@ test('esp8266: a host that does not resolve gives error -6 then close(true)', as
 });
 
 test('a refused connection reports an error code and close(true)', async () => {
-  srv = await listen(() => {});
+  const srv = await listen(() => {});
   const port = srv.port;
   await close(srv);
-  srv = null;
   const bundle = `
     var s = require('net').connect({ host: '127.0.0.1', port: ${port} }, function () { console.log('connected?!'); });
     s.on('error', function (e) { console.log('ERR ' + JSON.stringify(e)); });

@@ -9,14 +9,9 @@
  */
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { makeNode, startNode, stopAll, waitForLine, payload, listen, close, delay } = require('./helpers');
+const { makeNode, startNode, cleanup, waitForLine, payload, listen, delay } = require('./helpers');
 
-let srv;
-afterEach(async () => {
-  stopAll();
-  if (srv) await close(srv);
-  srv = null;
-});
+afterEach(cleanup);
 
 test('options.files are in Storage at the first boot (objects as JSON)', async () => {
   const bundle = `var s = require('Storage'); console.log('F ' + JSON.stringify([s.read('node.json'), s.readJSON('cfg').a, s.read('bin').charCodeAt(0)]));`;
@@ -27,7 +22,7 @@ test('options.files are in Storage at the first boot (objects as JSON)', async (
 
 test.each([['reset', 'ECONNRESET'], ['silent', 'still open']])('cutPower with abruptClose %s: the peer sees %s', async (mode, expected) => {
   let seen = 'still open';
-  srv = await listen((s) => {
+  const srv = await listen((s) => {
     s.on('error', (e) => (seen = e.code));
     s.on('end', () => (seen = 'end'));
   });

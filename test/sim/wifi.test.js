@@ -1,13 +1,8 @@
 'use strict';
 /** The emulated Wifi module: credentials, events, and dropping/restoring the access point. */
-const { startNode, stopAll, waitForLine, waitForCount, payload, listen, close } = require('./helpers');
+const { startNode, cleanup, waitForLine, waitForCount, payload, listen } = require('./helpers');
 
-let srv;
-afterEach(async () => {
-  stopAll();
-  if (srv) await close(srv);
-  srv = null;
-});
+afterEach(cleanup);
 
 const AP = { ssid: 'lab', password: 'secret', connectMs: 10 };
 
@@ -30,7 +25,7 @@ test('a wrong password fails with an error string; the right one connects with a
 });
 
 test('sockets need Wi-Fi; dropping the AP fails open sockets with -11 and restoring it reconnects', async () => {
-  srv = await listen((s) => s.resume());
+  const srv = await listen((s) => s.resume());
   const bundle = `
     var wifi = require('Wifi');
     var s0 = require('net').connect({ host: '127.0.0.1', port: ${srv.port} });
