@@ -109,9 +109,15 @@ function mangleableNames() {
   return Array.from(own).filter((n) => !reserved.has(n)).sort();
 }
 
-/** mangleProps for board bundles: exactly the mangleable names (plus the `_` private convention). */
+let boardPattern;
+
+/**
+ * mangleProps for board bundles: exactly the mangleable names (plus the `_`
+ * private convention). Read once per process: every board of a build shares it.
+ */
 function boardMangleProps() {
-  return new RegExp('^(?:' + mangleableNames().join('|') + ')$|_$');
+  if (!boardPattern) boardPattern = new RegExp('^(?:' + mangleableNames().join('|') + ')$|_$');
+  return boardPattern;
 }
 
 module.exports = { boardMangleProps, mangleableNames, reservedNames };
