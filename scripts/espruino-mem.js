@@ -212,25 +212,35 @@ function parseMarks(output) {
 }
 
 /**
- * Runs `code` on `bin` in a fresh temporary directory and resolves to
- * { code, output } once the process exits (killed after timeoutMs).
- * flash false: `code + tail` is the program file, loaded into RAM.
- * flash true: `code` becomes Storage ".bootcde" (none when empty: Storage
- * cannot hold an empty file) and `tail` runs with -e after it has booted.
- * `tail` should end with quit(), or the run lasts until the timeout.
+ * Calls `start(dir)` in a fresh temporary directory whose emulated flash
+ * holds `code` as Storage ".bootcde" (none when empty: Storage cannot hold an
+ * empty file), so that `espruino` started there boots it; resolves to what
+ * start resolves to, then removes the directory.
  */
-async function runCode(bin, code, tail, flash, timeoutMs) {
+async function withBootCode(bin, code, start) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'espruino-mem-'));
   try {
-    if (flash) {
-      if (code.length > 0) await writeBootCodeRetrying(bin, dir, code);
-      return await runProcess(bin, ['-e', tail], dir, timeoutMs).done;
-    }
-    fs.writeFileSync(path.join(dir, 'prog.js'), code + tail);
-    return await runProcess(bin, ['prog.js'], dir, timeoutMs).done;
+    if (code.length > 0) await writeBootCodeRetrying(bin, dir, code);
+    return await start(dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `code` on `bin` in a fresh temporary directory and resolves to
+ * { code, output } once the process exits (killed after timeoutMs).
+ * flash false: `code + tail` is the program file, loaded into RAM.
+ * flash true: `code` becomes Storage ".bootcde" (see withBootCode) and
+ * `tail` runs with -e after it has booted.
+ * `tail` should end with quit(), or the run lasts until the timeout.
+ */
+function runCode(bin, code, tail, flash, timeoutMs) {
+  if (flash) return withBootCode(bin, code, (dir) => runProcess(bin, ['-e', tail], dir, timeoutMs).done);
+  return withBootCode(bin, '', (dir) => {
+    fs.writeFileSync(path.join(dir, 'prog.js'), code + tail);
+    return runProcess(bin, ['prog.js'], dir, timeoutMs).done;
+  });
 }
 
 /**
@@ -241,21 +251,11 @@ async function runCode(bin, code, tail, flash, timeoutMs) {
  * none). After an error the figures are what remained, not what was needed.
  */
 async function measureCode(bin, code, opts) {
-  let result;
-  let marks;
-  if (opts.flash) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'espruino-mem-'));
-    try {
-      if (code.length > 0) await writeBootCodeRetrying(bin, dir, code);
-      result = await consoleMemory(bin, dir, opts.runMs, opts.runMs + SLACK_MS);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-    marks = parseConsoleMemory(result.output);
-  } else {
-    result = await runCode(bin, code, epilogue(opts.runMs), false, opts.runMs + SLACK_MS);
-    marks = parseMarks(result.output);
-  }
+  const timeoutMs = opts.runMs + SLACK_MS;
+  const result = opts.flash
+    ? await withBootCode(bin, code, (dir) => consoleMemory(bin, dir, opts.runMs, timeoutMs))
+    : await runCode(bin, code, epilogue(opts.runMs), false, timeoutMs);
+  const marks = opts.flash ? parseConsoleMemory(result.output) : parseMarks(result.output);
   return { load: marks.load, run: marks.run, error: firstError(result.output), output: result.output, code: result.code };
 }
 
