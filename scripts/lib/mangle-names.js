@@ -34,13 +34,14 @@ function parseFile(file) {
   return ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false);
 }
 
-/** Every identifier token in `file` (a superset of what it declares). */
+/** Every identifier token under `node` (a superset of what it declares). */
+function identifiersOf(node, into) {
+  if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) into.add(node.text);
+  ts.forEachChild(node, (child) => identifiersOf(child, into));
+}
+
 function identifiersIn(file, into) {
-  const visit = (node) => {
-    if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) into.add(node.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(parseFile(file));
+  identifiersOf(parseFile(file), into);
 }
 
 const MEMBER_KINDS = new Set([
@@ -62,17 +63,9 @@ function membersIn(file, own, reserved) {
     if (MEMBER_KINDS.has(node.kind) && node.name && ts.isIdentifier(node.name)) own.add(node.name.text);
     ts.forEachChild(node, visit);
   };
-  const sourceFile = parseFile(file);
-  for (const statement of sourceFile.statements) {
-    if (isAmbient(statement)) {
-      const collect = (node) => {
-        if (ts.isIdentifier(node)) reserved.add(node.text);
-        ts.forEachChild(node, collect);
-      };
-      collect(statement);
-    } else {
-      visit(statement);
-    }
+  for (const statement of parseFile(file).statements) {
+    if (isAmbient(statement)) identifiersOf(statement, reserved);
+    else visit(statement);
   }
 }
 
