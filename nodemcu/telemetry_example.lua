@@ -4,8 +4,10 @@
 -- offline wait in the core's outbox (bounded; the oldest is dropped first)
 -- and leave once the broker is back; with cleanSession=false the broker also
 -- keeps unacknowledged QoS 1 messages across reconnections [MQTT 4.4].
--- Files on the board: mqtt.lua (dist/mqtt.lua, or LFS), mqtt_nodemcu.lua,
+-- Files on the board: mqttcore.lua (dist/mqttcore.lua, or LFS), mqtt_nodemcu.lua,
 -- this file (run it from init.lua: dofile("telemetry_example.lua")).
+-- ESP8266 only: the ESP32 firmware's wifi, tmr and adc APIs differ
+-- (mqtt_nodemcu.lua itself runs on both).
 
 local WIFI_SSID = "my-ssid"
 local WIFI_PASSWORD = "my-password"
@@ -42,21 +44,19 @@ local session = mqttn.create({
   },
 })
 
--- One reading; sjson.encode may raise on bad input, so it is protected.
+-- One reading. sjson.encode may raise on bad input and publish calls back
+-- into onPublishDone: both are protected, since an error escaping this timer
+-- callback restarts the board.
 local function sample()
   seq = seq + 1
-  local ok, json = pcall(sjson.encode, {
+  local ok, result = pcall(sjson.encode, {
     seq = seq,
     uptime = tmr.time(),
     heap = node.heap(),
     adc = adc.read(0),
   })
-  if not ok then
-    print("telemetry: encode failed: " .. tostring(json))
-    return
-  end
-  local result = session.client:publish(topic, json, 1, false)
-  if type(result) == "string" then print("telemetry: publish refused: " .. result) end
+  if ok then ok, result = pcall(session.client.publish, session.client, topic, result, 1, false) end
+  if not ok or type(result) == "string" then print("telemetry: reading not sent: " .. tostring(result)) end
 end
 
 local started = false

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Builds the Lua 5.1 bundle of the portable MQTT core (dist/mqtt.lua) with
- * typescript-to-lua, for NodeMCU and any other Lua 5.1+ host.
+ * Builds the Lua 5.1 bundle of the portable MQTT core (dist/mqttcore.lua) with
+ * typescript-to-lua, for NodeMCU and any other Lua 5.1+ host, without its
+ * indentation (scripts/lib/lua-indent.js). The name is the one to upload:
+ * NodeMCU's require("mqtt") returns the firmware's built-in C mqtt module.
  *
  * Every diagnostic, error or warning, from TypeScript or from tstl fails the
  * build: a construct tstl cannot translate (bitwise operators on the 5.1
@@ -21,24 +23,27 @@ const os = require('os');
 const path = require('path');
 const ts = require('typescript');
 const tstl = require('typescript-to-lua');
+const { stripIndentation } = require('./lib/lua-indent');
 
 const ROOT = path.resolve(__dirname, '..');
 const CONFIG = path.join(ROOT, 'tsconfig.lua.json');
-const BUNDLE = path.join(ROOT, 'dist', 'mqtt.lua');
+/** tsconfig.lua.json's luaBundle. */
+const BUNDLE = path.join(ROOT, 'dist', 'mqttcore.lua');
 const CORE_DIR = path.join(ROOT, 'firmware', 'mqtt');
 
 /**
  * Transpiles the core in memory. Returns `{ diagnostics, lua }` where `lua` is
- * the bundle text (undefined if nothing was emitted). Writes nothing to disk.
- * `optionsToExtend` overrides tsconfig.lua.json options (used to compare
- * luaLibImport modes).
+ * the bundle text without indentation (undefined if nothing was emitted).
+ * Throws if tstl emitted a token spanning lines (see lua-indent.js). Writes
+ * nothing to disk. `optionsToExtend` overrides tsconfig.lua.json options
+ * (used to compare luaLibImport modes).
  */
 function transpileLua(optionsToExtend) {
   let lua;
   const result = tstl.transpileProject(CONFIG, optionsToExtend || {}, (fileName, data) => {
     if (path.resolve(fileName) === BUNDLE) lua = data;
   });
-  return { diagnostics: result.diagnostics, lua: lua };
+  return { diagnostics: result.diagnostics, lua: lua === undefined ? undefined : stripIndentation(lua) };
 }
 
 /**
@@ -162,7 +167,7 @@ function checkGlobals(file) {
   if (access === null) return false;
   const unknown = access.reads.filter((g) => LUA_GLOBALS.indexOf(g) < 0);
   if (unknown.length > 0 || access.writes.length > 0) {
-    throw new Error('dist/mqtt.lua uses globals that do not exist in Lua: read [' + unknown.join(', ') +
+    throw new Error('the Lua bundle uses globals that do not exist in Lua: read [' + unknown.join(', ') +
       '], written [' + access.writes.join(', ') + ']. A JS built-in used as a value (e.g. ' +
       '`const chr = String.fromCharCode`) is not translated by tstl: call it directly instead.');
   }
@@ -198,7 +203,7 @@ function strippedBytecodeSize(file) {
 }
 
 /**
- * Builds dist/mqtt.lua. Throws, with every diagnostic in the message, if tstl
+ * Builds dist/mqttcore.lua. Throws, with every diagnostic in the message, if tstl
  * reports anything on any firmware/mqtt file or on the bundle, if a core
  * condition tests a number or string for truth (truthinessHazards), if the output
  * pulls in a FORBIDDEN_LUALIB feature, is not ASCII, or if it uses a Lua
@@ -227,14 +232,14 @@ function buildLua(bundleOnly) {
   if (result.lua === undefined) throw new Error('Lua build emitted no ' + BUNDLE);
   const forbidden = lualibFeatures(result.lua).filter((f) => FORBIDDEN_LUALIB.test(f));
   if (forbidden.length > 0) {
-    throw new Error('dist/mqtt.lua pulls in tstl runtime features the core must not use: ' + forbidden.join(', ') +
+    throw new Error('the Lua bundle pulls in tstl runtime features the core must not use: ' + forbidden.join(', ') +
       ' (Map/Set/Symbol/Error/Promise/generators/iterators/spread: see PLATFORMS.md)');
   }
   const bad = nonAsciiOffsets(result.lua);
-  if (bad.length > 0) throw new Error('dist/mqtt.lua has non-ASCII bytes at offsets ' + bad.slice(0, 10).join(', '));
+  if (bad.length > 0) throw new Error('the Lua bundle has non-ASCII bytes at offsets ' + bad.slice(0, 10).join(', '));
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-lua-'));
   try {
-    const candidate = path.join(tmpDir, 'mqtt.lua');
+    const candidate = path.join(tmpDir, path.basename(BUNDLE));
     fs.writeFileSync(candidate, result.lua);
     const globalsChecked = checkGlobals(candidate);
     const luacBytes = strippedBytecodeSize(candidate);

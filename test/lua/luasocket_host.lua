@@ -1,4 +1,4 @@
--- A Lua host for the portable MQTT core (dist/mqtt.lua) on LuaSocket, driven
+-- A Lua host for the portable MQTT core (dist/mqttcore.lua) on LuaSocket, driven
 -- by test/lua/mosquitto.test.ts against a real broker on 127.0.0.1.
 --
 -- Usage: lua luasocket_host.lua BUNDLE PORT CLIENT_ID TOPIC_OUT FILTER_IN MAX_SECONDS

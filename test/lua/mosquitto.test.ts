@@ -1,5 +1,5 @@
 /**
- * The Lua build of the core (dist/mqtt.lua) as a real client: LuaSocket host
+ * The Lua build of the core (dist/mqttcore.lua) as a real client: LuaSocket host
  * test/lua/luasocket_host.lua on lua5.1 and lua5.3, against Mosquitto with
  * persistence on a free loopback port, witnessed by an MQTT.js recorder.
  *
@@ -190,7 +190,7 @@ async function scenario(binary: string): Promise<void> {
   }
 }
 
-describeIfMosquitto('Lua client (dist/mqtt.lua on LuaSocket) against Mosquitto', () => {
+describeIfMosquitto('Lua client (dist/mqttcore.lua on LuaSocket) against Mosquitto', () => {
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'lua-mosquitto-'));
     bundle = buildBundleInto(tmp);
