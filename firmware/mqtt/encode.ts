@@ -86,27 +86,29 @@ export function encodePublish(
  */
 export function encodeConnect(p: Connect): string | undefined {
   const will = p.will;
-  // Payload fields in the order of [MQTT 3.1.3]; flags per [MQTT 3.1.2.3].
-  const fields = [field(p.clientId, true)];
+  // Payload fields as bytes, in the order of [MQTT 3.1.3]; flags per
+  // [MQTT 3.1.2.3]. Length-prefixed in the loop below, which sees a field too
+  // long: an undefined array element would be a nil that Lua's `#` skips.
+  const fields = [encodeUtf8(p.clientId)];
   let flags = p.cleanSession ? 2 : 0;
   if (will !== undefined) {
     flags += 4 + will.qos * 8 + (will.retain ? 32 : 0);
-    fields.push(field(will.topic, true), field(will.payload, false));
+    fields.push(encodeUtf8(will.topic), will.payload);
   }
   if (p.username !== undefined) {
     flags += 128;
-    fields.push(field(p.username, true));
+    fields.push(encodeUtf8(p.username));
   }
   if (p.password !== undefined) {
     flags += 64;
-    fields.push(field(p.password, false));
+    fields.push(p.password);
   }
   // Password bit without user name bit [MQTT-3.1.2-22].
   const bad = (will !== undefined && !inRange(will.qos, 0, 2)) || (flags >= 64 && flags < 128);
   if (bad || !inRange(p.keepAlive, 0, 65535)) return undefined;
   let body = u16(4) + 'MQTT' + String.fromCharCode(4, flags) + u16(p.keepAlive);
   for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
+    const f = field(fields[i], false);
     if (f === undefined) return undefined;
     body += f;
   }

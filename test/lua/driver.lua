@@ -1,11 +1,14 @@
 -- Runs the codec fixture tables against the Lua build of the MQTT core.
--- Usage: lua driver.lua dist/mqtt.lua fixtures.lua
+-- Usage: lua driver.lua dist/mqttcore.lua fixtures.lua
 --   fixtures.lua returns { errorMaxPacketSize = n, fixtures = {...}, errorFixtures = {...} }
 --   (generated from test/fixtures/packets.ts by test/lua/lua-fixtures.ts).
 -- For every fixture: encodePacket(packet) == bytes; the framer decodes bytes
 -- pushed whole, split in two, and one byte at a time, to exactly the
 -- expected packet (split points come with each fixture: f.splits). For
--- every error fixture the framer stops with its code.
+-- every error fixture the framer stops with its code and no packet, pushed
+-- whole, split in two at every point (empty halves included), one byte at a
+-- time, and after a valid PINGRESP in the same chunk (that packet first), as
+-- in test/mqtt/errors.test.ts.
 -- Prints one "FAIL <name>: <why>" line per failed check, then the summary
 --   SUMMARY version=<_VERSION> fixtures=<n> errorFixtures=<n> checks=<n> failures=<n>
 -- which test/lua/*.test.ts parses. Never stops at the first failure.
@@ -98,11 +101,26 @@ local function checkFixture(f)
   checkDecoded(f.name .. " bytewise", bytes, f.packet)
 end
 
+-- A valid PINGRESP, pushed before an error fixture in the same chunk.
+local PINGRESP = string.char(0xd0, 0x00)
+
+-- The framer must stop with code f.error after yielding exactly `before`.
+local function checkError(name, f, chunks, before)
+  local packets, code, raised = frame(chunks, f.maxPacketSize or data.errorMaxPacketSize)
+  if raised then return check(false, name, "raised " .. raised) end
+  check(same(packets, before) and code == f.error, name,
+    "got " .. show(packets) .. ", error " .. tostring(code) .. ", expected " .. show(before) .. ", " .. f.error)
+end
+
 local function checkErrorFixture(f)
-  local packets, code, raised = frame({ f.bytes }, f.maxPacketSize or data.errorMaxPacketSize)
-  if raised then return check(false, f.name, "raised " .. raised) end
-  check(#packets == 0 and code == f.error, f.name,
-    "got " .. #packets .. " packets, error " .. tostring(code) .. ", expected " .. f.error)
+  checkError(f.name, f, { f.bytes }, {})
+  for k = 0, #f.bytes do
+    checkError(f.name .. " split@" .. k, f, { f.bytes:sub(1, k), f.bytes:sub(k + 1) }, {})
+  end
+  local bytes = {}
+  for i = 1, #f.bytes do bytes[i] = f.bytes:sub(i, i) end
+  checkError(f.name .. " bytewise", f, bytes, {})
+  checkError(f.name .. " after PINGRESP", f, { PINGRESP .. f.bytes }, { { type = 13 } })
   local message = mqtt.codecErrorMessage(f.error)
   check(type(message) == "string" and #message > 0, f.name .. " message", "no message for " .. f.error)
 end

@@ -108,7 +108,7 @@ export interface BuildLua {
 export const build = require('../../scripts/build-lua.js') as BuildLua;
 
 /**
- * Transpiles the bundle from the current sources into `dir`/mqtt.lua (each
+ * Transpiles the bundle from the current sources into `dir`/mqttcore.lua (each
  * test file uses its own copy: jest workers run in parallel) and returns its
  * path. Throws with every diagnostic if tstl reports any.
  */
@@ -117,7 +117,7 @@ export function buildBundleInto(dir: string): string {
   if (result.diagnostics.length > 0 || result.lua === undefined) {
     throw new Error('Lua build failed:\n' + build.formatDiagnostics(result.diagnostics));
   }
-  const file = join(dir, 'mqtt.lua');
+  const file = join(dir, 'mqttcore.lua');
   writeFileSync(file, result.lua);
   return file;
 }
