@@ -4,8 +4,11 @@
  * minified, ASCII-only file under dist/, fixes identifiers Espruino cannot
  * parse, runs the compatibility checker on every bundle and prints a size
  * table.
- *   dist/mqtt.js     from firmware/mqtt/index.ts, an IIFE, API as the plain
- *                    object MQTT (and module.exports under CommonJS)
+ *   dist/mqtt.js     from firmware/mqtt/index.ts, the client library: an
+ *                    IIFE, API as the plain object MQTT (and module.exports
+ *                    under CommonJS)
+ *   dist/mqtt-codec.js  from firmware/mqtt/codec-entry.ts, the full codec,
+ *                    the same way as the object MQTTCodec
  *   dist/<board>.js  from each boards/<board>.ts, self-starting, no exports,
  *                    at global scope: on Espruino a function defined inside
  *                    an IIFE keeps a link to its scope (one heap block per
@@ -34,7 +37,11 @@ const DIST = path.join(ROOT, 'dist');
 const BOARDS = path.join(ROOT, 'boards');
 /** Prefix of the global names a board bundle declares (see fixIdentifiers). */
 const TOP_LEVEL_PREFIX = '$';
-const API_BUNDLES = [{ name: 'mqtt', entry: path.join(ROOT, 'firmware', 'mqtt', 'index.ts'), globalName: 'MQTT' }];
+/** Library bundles: the client library, and the full codec for tools (a client needs none of it). */
+const API_BUNDLES = [
+  { name: 'mqtt', entry: path.join(ROOT, 'firmware', 'mqtt', 'index.ts'), globalName: 'MQTT' },
+  { name: 'mqtt-codec', entry: path.join(ROOT, 'firmware', 'mqtt', 'codec-entry.ts'), globalName: 'MQTTCodec' },
+];
 
 /** A short excerpt of minified `code` around a finding, to see what it refers to. */
 function excerpt(code, finding) {

@@ -40,9 +40,17 @@ function copy(from, to, keys) {
   for (const k of keys) if (from[k] !== undefined) to[k] = from[k];
 }
 
-/** The Storage files that give a node built without --config its identity. */
+/** Config fields holding DER bytes (a latin1 byte string each) rather than text. */
+const DER_FIELDS = ['ca', 'cert', 'key'];
+
+/**
+ * The Storage files that give a node built without --config its identity.
+ * Flash holds bytes, and so does node.json: text as UTF-8 (as a flashing
+ * tool writes a UTF-8 file), DER keys as the bytes they are.
+ */
 function nodeFiles(config) {
-  return { 'node.json': JSON.stringify(config) };
+  const json = JSON.stringify(config, (k, v) => (typeof v === 'string' && DER_FIELDS.indexOf(k) < 0 ? Buffer.from(v, 'utf8').toString('latin1') : v));
+  return { 'node.json': json };
 }
 
 module.exports = { nodeConfig, nodeFiles, SIM_SSID };

@@ -9,7 +9,7 @@
  */
 import { CodecError } from './errors';
 import { Ack, Connect, Empty, Packet, PacketType, QoS, SUBACK_FAILURE, Subscription } from './packets';
-import { topicNameError } from './router';
+import { topicNameError, validFilter } from './router';
 import { decodeUtf8 } from './utf8';
 
 // The body being decoded, the read position in it, and why the last read
@@ -106,7 +106,8 @@ export function decodeFromBroker(firstByte: number, body: string): Packet | Code
   }
   const ackFlags = body.charCodeAt(0);
   const returnCode = body.charCodeAt(1);
-  if (ackFlags > 1) return 'BAD_FLAGS'; // bits 7-1 reserved [MQTT 3.2.2.1]
+  // Bits 7-1 are reserved [MQTT 3.2.2.1]; session present only with return code 0 [MQTT-3.2.2-4].
+  if (ackFlags > (returnCode === 0 ? 1 : 0)) return 'BAD_FLAGS';
   if (returnCode > 5) return 'BAD_RETURN_CODE'; // [MQTT 3.2.2.3]
   return { type: PacketType.CONNACK, sessionPresent: ackFlags === 1, returnCode };
 }
@@ -159,7 +160,8 @@ function decodeConnect(): Packet | CodecError {
  * SUBSCRIBE [MQTT 3.8] or UNSUBSCRIBE [MQTT 3.10]: a packet identifier, then
  * a non-empty list [MQTT-3.8.3-3, MQTT-3.10.3-2] of filters (UNSUBSCRIBE) or
  * of filters each followed by a requested QoS byte whose upper 6 bits are
- * reserved [MQTT-3-8.3-4] (SUBSCRIBE). Filter wildcard placement is not checked.
+ * reserved [MQTT-3-8.3-4] (SUBSCRIBE). Each filter must be non-empty with
+ * its wildcards in place [MQTT-4.7.1-2, MQTT-4.7.1-3].
  */
 function decodeFilters(type: PacketType.SUBSCRIBE | PacketType.UNSUBSCRIBE): Packet | CodecError {
   const packetId = readPacketId();
@@ -171,6 +173,7 @@ function decodeFilters(type: PacketType.SUBSCRIBE | PacketType.UNSUBSCRIBE): Pac
     const topic = readField(true);
     if (topic === undefined) return failure;
     if (topic === '') return 'EMPTY_TOPIC'; // [MQTT-4.7.3-1]
+    if (!validFilter(topic)) return 'BAD_FILTER';
     if (type === PacketType.UNSUBSCRIBE) {
       topics.push(topic);
     } else {

@@ -5,8 +5,8 @@
  *
  * On hosts whose strings hold only bytes (Lua; Espruino on ESP32/ESP8266) a
  * char above 255 cannot exist (Lua's string.char throws, Espruino truncates),
- * and string literals there are already UTF-8. So there strings stay UTF-8
- * byte strings: encodeUtf8 returns its input and decodeUtf8 only validates.
+ * and text there must already be UTF-8: encodeUtf8 only validates it (so a
+ * Latin-1 "caf\xE9" is refused, not sent) and decodeUtf8 only validates.
  */
 
 /**
@@ -14,9 +14,10 @@
  * Espruino for Linux); false on byte-string hosts, where fromCharCode above
  * 255 truncates (Espruino on ESP) or throws (Lua's string.char). Probed at
  * run time: the code is computed (Math.pow) because esbuild folds
- * String.fromCharCode of a literal to the build machine's answer.
+ * String.fromCharCode of a literal to the build machine's answer. Exported
+ * for the encoder's byte-string checks (encode.ts), which only wide hosts need.
  */
-let WIDE = false;
+export let WIDE = false;
 try {
   WIDE = String.fromCharCode(Math.pow(2, 8)).charCodeAt(0) === 0x100;
 } catch {
@@ -24,28 +25,31 @@ try {
 }
 
 /**
- * Encodes a JS string (UTF-16 code units) as a UTF-8 byte string. A surrogate
- * pair becomes one 4-byte sequence; a lone surrogate becomes U+FFFD, since a
- * surrogate code point is not allowed in UTF-8 [MQTT-1.5.3-1]. Returns `s`
- * itself when every char is below 128 (no copy on the common path), and on
- * byte-string hosts (see above), where `s` must already be UTF-8.
+ * Encodes a JS string (UTF-16 code units) as a UTF-8 byte string; a
+ * surrogate pair becomes one 4-byte sequence. Undefined when `s` is not a
+ * well-formed MQTT string: U+0000 [MQTT-1.5.3-2], a lone surrogate
+ * [MQTT-1.5.3-1], or on byte-string hosts ill-formed UTF-8. Returns
+ * `s` itself when every char is ASCII (no copy on the common path), and on
+ * byte-string hosts (see above).
  */
-export function encodeUtf8(s: string): string {
+export function encodeUtf8(s: string): string | undefined {
+  // A byte-string host: decodeUtf8 returns its input when well-formed.
+  if (!WIDE) return decodeUtf8(s);
   const n = s.length;
   let i = 0;
-  while (i < n && s.charCodeAt(i) < 0x80) i++;
-  if (i === n || !WIDE) return s;
+  let c = 0;
+  while (i < n && (c = s.charCodeAt(i)) > 0 && c < 0x80) i++;
+  if (i === n) return s;
   let out = s.substring(0, i);
   for (; i < n; i++) {
-    let c = s.charCodeAt(i);
+    c = s.charCodeAt(i);
+    if (c === 0) return undefined;
     if (c >= 0xd800 && c < 0xe000) {
+      // Only a high surrogate followed by a low one is a code point.
       const low = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-      if (c < 0xdc00 && low >= 0xdc00 && low < 0xe000) {
-        c = 0x10000 + (c - 0xd800) * 1024 + (low - 0xdc00);
-        i++;
-      } else {
-        c = 0xfffd;
-      }
+      if (!(c < 0xdc00 && low >= 0xdc00 && low < 0xe000)) return undefined;
+      c = 0x10000 + (c - 0xd800) * 1024 + (low - 0xdc00);
+      i++;
     }
     // Continuation bytes needed for code point c.
     let k = c < 0x80 ? 0 : c < 0x800 ? 1 : c < 0x10000 ? 2 : 3;
@@ -75,7 +79,8 @@ export function decodeUtf8(bytes: string): string | undefined {
   let c = 0;
   while (i < n && (c = bytes.charCodeAt(i)) > 0 && c < 0x80) i++;
   if (i === n) return bytes;
-  let out = bytes.substring(0, i);
+  // Byte-string hosts return `bytes` itself: nothing to copy there.
+  let out = WIDE ? bytes.substring(0, i) : '';
   while (i < n) {
     c = bytes.charCodeAt(i++);
     if (c === 0) return undefined;

@@ -1,5 +1,5 @@
 /**
- * dist/mqtt.js and dist/linux.js on a REAL Espruino for Linux interpreter, through
+ * dist/mqtt.js, dist/mqtt-codec.js and dist/linux.js on a REAL Espruino for Linux interpreter, through
  * scripts/espruino-mem.js. Needs ESPRUINO_BIN (an Espruino for Linux binary);
  * without it the interpreter tests are skipped with a plain message. The
  * argument checks of the script run everywhere.
@@ -25,6 +25,7 @@ const mem = require(SCRIPT) as EspruinoMem;
 const mqttPacket = require('mqtt-packet') as { generate(p: object): Buffer };
 const BIN = process.env.ESPRUINO_BIN;
 const MQTT_BUNDLE = path.join(ROOT, 'dist', 'mqtt.js');
+const CODEC_BUNDLE = path.join(ROOT, 'dist', 'mqtt-codec.js');
 const LINUX_BUNDLE = path.join(ROOT, 'dist', 'linux.js');
 const { nodeConfig } = require(path.join(ROOT, 'sim', 'config.js')) as { nodeConfig(board: string, o: object): object };
 const RUN_TIMEOUT_MS = 60000;
@@ -95,10 +96,12 @@ const onEspruino = BIN ? describe : describe.skip;
 
 onEspruino('dist/mqtt.js on the real interpreter', () => {
   let bundle = '';
+  let codec = '';
 
   beforeAll(() => {
-    if (!fs.existsSync(MQTT_BUNDLE)) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
+    if (!fs.existsSync(MQTT_BUNDLE) || !fs.existsSync(CODEC_BUNDLE)) execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
     bundle = fs.readFileSync(MQTT_BUNDLE, 'latin1');
+    codec = fs.readFileSync(CODEC_BUNDLE, 'latin1');
   });
 
   test('loads and exposes the MQTT global as one plain object', async () => {
@@ -107,22 +110,22 @@ onEspruino('dist/mqtt.js on the real interpreter', () => {
     expect(r.output).not.toMatch(/Uncaught|OUT OF MEMORY|ASSERT/);
     expect(printed(r.output, '@@API ')).toEqual({
       type: 'object',
-      keys: expect.arrayContaining(['createClient', 'createFramer', 'createSupervisor', 'encodePacket']),
+      keys: ['codecErrorMessage', 'createClient', 'createPublisher', 'createSupervisor', 'topicMatches'],
     });
   });
 
-  test('PUBLISH round trip: encodePacket matches mqtt-packet, createFramer decodes it from 7-byte chunks', async () => {
+  test('dist/mqtt-codec.js: encodePacket matches mqtt-packet, createFramer decodes it from 7-byte chunks', async () => {
     const probe = [
       'function hex(s){var h="";for(var i=0;i<s.length;i++){var c=s.charCodeAt(i);h+=(c<16?"0":"")+c.toString(16)}return h}',
       'var payload="";for(var i=0;i<256;i++)payload+=String.fromCharCode(i);',
-      'var bytes=MQTT.encodePacket({type:3,dup:false,qos:1,retain:true,topic:"sensors/t1/telemetry",packetId:10,payload:payload});',
+      'var bytes=MQTTCodec.encodePacket({type:3,dup:false,qos:1,retain:true,topic:"sensors/t1/telemetry",packetId:10,payload:payload});',
       'print("@@ENC "+JSON.stringify(hex(bytes)));',
-      'var f=MQTT.createFramer(1024),got=[];',
+      'var f=MQTTCodec.createFramer(1024),got=[];',
       'for(var o=0;o<bytes.length;o+=7){f.push(bytes.substr(o,7));var p;while((p=f.next())!==undefined)got.push(p)}',
       'print("@@DEC "+JSON.stringify(got.map(function(p){return{type:p.type,dup:p.dup,qos:p.qos,retain:p.retain,topic:p.topic,packetId:p.packetId,payload:hex(p.payload)}})));',
       'print("@@ERR "+JSON.stringify(String(f.error)));quit();',
     ].join('\n');
-    const r = await probeBundle(bundle, probe);
+    const r = await probeBundle(codec, probe);
     const payload = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const expected = mqttPacket.generate({
       cmd: 'publish', topic: 'sensors/t1/telemetry', payload: payload, qos: 1, retain: true, dup: false, messageId: 10,

@@ -3,7 +3,8 @@
  * encode, round trips, every split point, all fixtures in one chunk.
  */
 import { decodePacket } from '../../firmware/mqtt/decode';
-import { encodeAck, encodePacket, encodePublish, encodeRemainingLength } from '../../firmware/mqtt/encode';
+import { encodeAck, encodeConnect, encodeFilters, encodePacket, encodePublish, encodeRemainingLength } from '../../firmware/mqtt/encode';
+import { Framer } from '../../firmware/mqtt/framer';
 import { Packet, PacketType } from '../../firmware/mqtt/packets';
 import { fixtures } from '../fixtures/packets';
 import { byteByByte, everySplit, feed, fromBytes, splitPacket, toBytes } from './codec-helpers';
@@ -152,4 +153,122 @@ describe('encoders refuse what cannot be encoded', () => {
     expect(encodePacket({ type: PacketType.CONNACK, sessionPresent: false, returnCode: 256 })).toBeUndefined();
     expect(encodePacket({ type: PacketType.SUBACK, packetId: 1, returnCodes: [0, 256] })).toBeUndefined();
   });
+});
+
+describe('encoders never throw on fields of the wrong type (dist/mqtt.js is a plain-JS API)', () => {
+  // Each of these used to throw a TypeError, or to write a broken packet
+  // (a number payload: NaN length, so remaining length 0, then "42").
+  const values: unknown[] = [42, { a: 1 }, null, undefined, true, ['a']];
+
+  test.each(values.map((v) => [JSON.stringify(v) ?? 'undefined', v]))('%s as payload, topic or password', (_name, v) => {
+    const bad = v as never;
+    expect(encodePublish('t', bad, 0, false, false, 0)).toBeUndefined();
+    expect(encodePublish('t', bad, 1, false, false, 1)).toBeUndefined();
+    expect(encodePublish(bad, 'p', 0, false, false, 0)).toBeUndefined();
+    expect(encodePacket({ type: PacketType.PUBLISH, dup: false, qos: 1, retain: false, topic: 't', packetId: 1, payload: bad })).toBeUndefined();
+    expect(encodePacket({ type: PacketType.PUBLISH, dup: false, qos: 1, retain: false, topic: bad, packetId: 1, payload: '' })).toBeUndefined();
+    const connect = { type: PacketType.CONNECT, clientId: 'c', cleanSession: true, keepAlive: 60 } as const;
+    expect(encodeConnect({ ...connect, clientId: bad })).toBeUndefined();
+    // An undefined password means none.
+    if (v !== undefined) expect(encodeConnect({ ...connect, username: 'u', password: bad })).toBeUndefined();
+    expect(encodeConnect({ ...connect, will: { topic: bad, payload: '', qos: 0, retain: false } })).toBeUndefined();
+    expect(encodeConnect({ ...connect, will: { topic: 'w', payload: bad, qos: 0, retain: false } })).toBeUndefined();
+    expect(encodeFilters(PacketType.SUBSCRIBE, 1, [{ topic: bad, qos: 0 }])).toBeUndefined();
+    expect(encodeFilters(PacketType.UNSUBSCRIBE, 1, [bad])).toBeUndefined();
+  });
+
+  test('a user name that is not a string is refused; undefined means none', () => {
+    const connect = { type: PacketType.CONNECT, clientId: 'c', cleanSession: true, keepAlive: 60 } as const;
+    expect(encodeConnect({ ...connect, username: 42 as never })).toBeUndefined();
+    expect(encodeConnect({ ...connect, username: null as never })).toBeUndefined();
+    expect(encodeConnect({ ...connect, username: undefined })).toBe(encodeConnect(connect));
+  });
+
+  test('payload and password chars above 255 are refused, not cut to 8 bits on the wire', () => {
+    for (const wide of ['\u0100', 'ok\u20ac', '\ud83d\ude00']) {
+      expect(encodePublish('t', wide, 0, false, false, 0)).toBeUndefined();
+      expect(encodeConnect({ type: PacketType.CONNECT, clientId: 'c', cleanSession: true, keepAlive: 1, username: 'u', password: wide })).toBeUndefined();
+      expect(encodeConnect({ type: PacketType.CONNECT, clientId: 'c', cleanSession: true, keepAlive: 1, will: { topic: 'w', payload: wide, qos: 0, retain: false } })).toBeUndefined();
+    }
+    // Every byte value is fine.
+    expect(encodePublish('t', '\u00ff\u0000\u0080', 0, false, false, 0)).toBe(fromBytes([0x30, 6, 0, 1, 0x74, 0xff, 0x00, 0x80]));
+  });
+});
+
+describe('encodePacket refuses every packet decodePacket would refuse', () => {
+  const connect = { type: PacketType.CONNECT, clientId: 'c', cleanSession: true, keepAlive: 60 } as const;
+  const publish = { type: PacketType.PUBLISH, dup: false, qos: 0, retain: false, topic: 't', packetId: 0, payload: '' } as const;
+  const will = { topic: 'w', payload: '', qos: 0, retain: false } as const;
+  const refused: [string, Packet][] = [
+    ['U+0000 in the client id', { ...connect, clientId: 'a\u0000' }],
+    ['U+0000 in the user name', { ...connect, username: '\u0000' }],
+    ['U+0000 in a topic', { ...publish, topic: 'a\u0000b' }],
+    ['a lone surrogate in a topic', { ...publish, topic: 'a\ud800' }],
+    ['a lone surrogate in the client id', { ...connect, clientId: '\udc00' }],
+    ['a wildcard topic', { ...publish, topic: 'a/#' }],
+    ['a + topic', { ...publish, topic: '+' }],
+    ['an empty topic', { ...publish, topic: '' }],
+    ['a wildcard will topic', { ...connect, will: { ...will, topic: 'w/+' } }],
+    ['an empty will topic', { ...connect, will: { ...will, topic: '' } }],
+    ['SUBSCRIBE without filters', { type: PacketType.SUBSCRIBE, packetId: 1, subscriptions: [] }],
+    ['UNSUBSCRIBE without filters', { type: PacketType.UNSUBSCRIBE, packetId: 1, topics: [] }],
+    ['SUBSCRIBE empty filter', { type: PacketType.SUBSCRIBE, packetId: 1, subscriptions: [{ topic: '', qos: 0 }] }],
+    ['UNSUBSCRIBE empty filter', { type: PacketType.UNSUBSCRIBE, packetId: 1, topics: ['a', ''] }],
+    ['SUBSCRIBE filter a+b', { type: PacketType.SUBSCRIBE, packetId: 1, subscriptions: [{ topic: 'a+b', qos: 0 }] }],
+    ['UNSUBSCRIBE filter a/#/b', { type: PacketType.UNSUBSCRIBE, packetId: 1, topics: ['a/#/b'] }],
+    ['CONNACK return code 6', { type: PacketType.CONNACK, sessionPresent: false, returnCode: 6 }],
+    ['CONNACK return code 255', { type: PacketType.CONNACK, sessionPresent: false, returnCode: 255 }],
+    ['CONNACK session present with return code 5', { type: PacketType.CONNACK, sessionPresent: true, returnCode: 5 }],
+    ['SUBACK return code 3', { type: PacketType.SUBACK, packetId: 1, returnCodes: [0, 3] }],
+    ['SUBACK return code 0x81', { type: PacketType.SUBACK, packetId: 1, returnCodes: [0x81] }],
+    ['SUBACK without return codes', { type: PacketType.SUBACK, packetId: 1, returnCodes: [] }],
+    ['type 0', { type: 0, packetId: 1 } as never],
+    ['type 15', { type: 15, packetId: 1 } as never],
+    ['type 2.5', { type: 2.5, packetId: 1 } as never],
+  ];
+
+  test.each(refused)('%s', (_name, packet) => {
+    expect(encodePacket(packet)).toBeUndefined();
+  });
+
+  test('the same fields made valid are encoded', () => {
+    expect(encodePacket({ ...connect, clientId: 'a\u00e9', username: 'u' })).toBeDefined();
+    expect(encodePacket({ ...publish, topic: 'a/\ud83d\ude00' })).toBeDefined();
+    expect(encodePacket({ ...connect, will: { ...will, topic: 'w/x' } })).toBeDefined();
+    expect(encodePacket({ type: PacketType.SUBSCRIBE, packetId: 1, subscriptions: [{ topic: 'a/+/#', qos: 2 }] })).toBeDefined();
+    expect(encodePacket({ type: PacketType.CONNACK, sessionPresent: true, returnCode: 0 })).toBeDefined();
+    expect(encodePacket({ type: PacketType.CONNACK, sessionPresent: false, returnCode: 5 })).toBeDefined();
+    expect(encodePacket({ type: PacketType.SUBACK, packetId: 1, returnCodes: [0, 1, 2, 0x80] })).toBeDefined();
+  });
+
+  test('DUP is cleared at QoS 0 [MQTT-3.3.1-2], so the packet decodes', () => {
+    const wire = encodePacket({ ...publish, dup: true }) as string;
+    expect(wire.charCodeAt(0)).toBe(0x30);
+    expect(feed(MAX, [wire]).packets).toEqual([publish]);
+    expect(encodePublish('t', '', 0, false, true, 0)).toBe(wire);
+    // At QoS 1 and 2 DUP is kept.
+    expect(encodePublish('t', '', 1, false, true, 1)?.charCodeAt(0)).toBe(0x3a);
+  });
+});
+
+test('a PUBLISH with a 4-byte remaining length decodes end to end and re-encodes to the same bytes', () => {
+  // 2097152 is the smallest remaining length taking 4 bytes [MQTT 2.2.3].
+  const length = 2097152;
+  const payload = 'x'.repeat(length - 5);
+  const wire = fromBytes([0x32, 0x80, 0x80, 0x80, 0x01, 0x00, 0x01, 0x74, 0x12, 0x34]) + payload;
+  const packet: Packet = { type: PacketType.PUBLISH, dup: false, qos: 1, retain: false, topic: 't', packetId: 0x1234, payload };
+  expect(encodePacket(packet)).toBe(wire);
+  // The framer must accept the size; with the default it refuses it from the header.
+  const framer = new Framer(length, decodePacket);
+  const got: Packet[] = [];
+  for (let i = 0; i < wire.length; i += 65536) {
+    framer.push(wire.substring(i, i + 65536));
+    for (let p = framer.next(); p !== undefined; p = framer.next()) got.push(p);
+  }
+  expect(framer.error).toBeUndefined();
+  expect(got).toEqual([packet]);
+  const small = new Framer(length - 1, decodePacket);
+  small.push(wire.substring(0, 5));
+  expect(small.next()).toBeUndefined();
+  expect([small.error, small.buffered()]).toEqual(['PACKET_TOO_LARGE', 0]);
 });

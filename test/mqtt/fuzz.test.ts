@@ -10,16 +10,18 @@
  *  - buffered() never exceeds maxPacketSize + 5;
  *  - an error is sticky: more input changes nothing until reset().
  * Outcome counts are asserted too, so the suite cannot pass vacuously.
+ * A second, smaller run streams several inputs back to back through the
+ * client's decoder (decodeFromBroker) and checks it against decodePacket.
  */
 import * as mqttPacket from 'mqtt-packet';
 import { isDeepStrictEqual } from 'util';
 import { encodePacket } from '../../firmware/mqtt/encode';
 import { CodecError } from '../../firmware/mqtt/errors';
-import { decodePacket } from '../../firmware/mqtt/decode';
+import { decodeFromBroker, decodePacket } from '../../firmware/mqtt/decode';
 import { Framer } from '../../firmware/mqtt/framer';
-import { Packet } from '../../firmware/mqtt/packets';
+import { Packet, PacketType } from '../../firmware/mqtt/packets';
 import { hex, toByteString } from '../support/bytes';
-import { randomPacket, Rng } from '../support/random';
+import { randomPacket, randomPacketOfType, Rng } from '../support/random';
 
 const SEED = 0xf022c0de;
 const INPUTS = 100000;
@@ -27,11 +29,19 @@ const MAX_PACKET_SIZE = 512;
 /** A bound, not a speed goal: the loop stops here so a hang cannot stall CI. */
 const DEADLINE_MS = 100000;
 
-/** Valid packets encoded by mqtt-packet (an independent encoder) to mutate. */
-function validPool(rng: Rng): string[] {
+/** The packet types a broker sends to a client. */
+const FROM_BROKER = [PacketType.CONNACK, PacketType.PUBLISH, PacketType.PUBACK, PacketType.PUBREC, PacketType.PUBREL,
+  PacketType.PUBCOMP, PacketType.SUBACK, PacketType.UNSUBACK, PacketType.PINGRESP];
+
+/**
+ * Valid packets encoded by mqtt-packet (an independent encoder) to mutate;
+ * with `fromBroker`, 9 in 10 are of a type a client receives.
+ */
+function validPool(rng: Rng, fromBroker?: boolean): string[] {
   const pool: string[] = [];
+  const opts = { maxPayload: 700, maxChars: 6, maxLevels: 3 };
   for (let i = 0; i < 600; i++) {
-    const p = randomPacket(rng, { maxPayload: 700, maxChars: 6, maxLevels: 3 });
+    const p = fromBroker && rng.bool(0.9) ? randomPacketOfType(rng, rng.pick(FROM_BROKER), opts) : randomPacket(rng, opts);
     pool.push(toByteString(mqttPacket.generate(toMqtt(p))));
   }
   return pool;
@@ -145,7 +155,10 @@ function makeInput(rng: Rng, pool: string[]): Input {
   }
 }
 
-/** Re-encodes a decoded packet and decodes it again; a problem string or undefined. */
+/**
+ * Re-encodes a decoded packet and decodes it again with `checker` (a framer
+ * with the same decoder); a problem string or undefined.
+ */
 function roundTrip(p: Packet, checker: Framer): string | undefined {
   const wire = encodePacket(p);
   if (wire === undefined) return 'decoded packet does not re-encode';
@@ -213,7 +226,7 @@ describe('framer fuzz (seed 0x' + SEED.toString(16) + ', ' + INPUTS + ' inputs)'
     // Both outcomes were exercised, and the decoder's main checks fired.
     expect(decoded).toBeGreaterThan(INPUTS / 10);
     expect(incomplete).toBeGreaterThan(0);
-    const mustSee: CodecError[] = ['MALFORMED_LENGTH', 'PACKET_TOO_LARGE', 'UNKNOWN_TYPE', 'BAD_FLAGS', 'BAD_QOS',
+    const mustSee: CodecError[] = ['MALFORMED_LENGTH', 'PACKET_TOO_LARGE', 'UNKNOWN_TYPE', 'BAD_FLAGS', 'BAD_QOS', 'BAD_FILTER',
       'ZERO_PACKET_ID', 'TOPIC_WILDCARD', 'EMPTY_TOPIC', 'BAD_UTF8', 'TRUNCATED', 'BAD_LENGTH', 'BAD_PROTOCOL', 'NO_TOPICS',
       'BAD_RETURN_CODE'];
     expect(mustSee.filter((code) => !(errors[code] > 0))).toEqual([]);
@@ -233,4 +246,81 @@ describe('framer fuzz (seed 0x' + SEED.toString(16) + ', ' + INPUTS + ' inputs)'
     framer.push('\xc0\x00');
     expect(framer.next()).toEqual({ type: 12 });
   });
+});
+
+/** What a framer made of a stream fed in the given chunks. */
+interface Outcome { packets: Packet[]; error: CodecError | undefined; maxBuffered: number }
+
+function run(framer: Framer, chunks: string[]): Outcome {
+  const packets: Packet[] = [];
+  let maxBuffered = 0;
+  framer.reset();
+  for (const chunk of chunks) {
+    framer.push(chunk);
+    for (let p = framer.next(); p !== undefined; p = framer.next()) packets.push(p);
+    maxBuffered = Math.max(maxBuffered, framer.buffered());
+  }
+  return { packets, error: framer.error, maxBuffered };
+}
+
+const STREAMS = 20000;
+
+describe('client decoder stream fuzz (decodeFromBroker, seed 0x' + (SEED + 1).toString(16) + ', ' + STREAMS + ' streams)', () => {
+  test('several inputs back to back, in chunks of 1..300 bytes: no throw, bounded, agrees with decodePacket', () => {
+    const rng = new Rng(SEED + 1);
+    const pool = validPool(rng, true);
+    const client = new Framer(MAX_PACKET_SIZE, decodeFromBroker);
+    const full = new Framer(MAX_PACKET_SIZE, decodePacket);
+    const checker = new Framer(1 << 20, decodeFromBroker);
+    const errors: { [code: string]: number } = {};
+    const failures: string[] = [];
+    let decoded = 0;
+    let multi = 0;
+    for (let i = 0; i < STREAMS; i++) {
+      // Mostly valid packets (a stream must get past its first packet), some mutated.
+      let stream = '';
+      const count = rng.int(1, 6);
+      for (let k = 0; k < count; k++) stream += rng.bool(0.7) ? rng.pick(pool) : makeInput(rng, pool).bytes;
+      const chunks: string[] = [];
+      for (let at = 0; at < stream.length; ) {
+        const n = rng.bool(0.2) ? rng.int(1, 3) : rng.int(1, 300);
+        chunks.push(stream.substring(at, at + n));
+        at += n;
+      }
+      const fail = (what: string): void => {
+        if (failures.length < 5) failures.push(what + ': ' + hex(stream) + ' chunks ' + chunks.map((c) => c.length).join(','));
+      };
+      let ours: Outcome;
+      try {
+        ours = run(client, chunks);
+      } catch (e) {
+        fail('threw ' + String(e));
+        continue;
+      }
+      const ref = run(full, chunks);
+      decoded += ours.packets.length;
+      if (ours.packets.length > 1) multi++;
+      if (ours.error !== undefined) errors[ours.error] = (errors[ours.error] || 0) + 1;
+      if (ours.maxBuffered > MAX_PACKET_SIZE + 5) fail('buffered ' + ours.maxBuffered);
+      for (const p of ours.packets) {
+        if (FROM_BROKER.indexOf(p.type) < 0) fail('a client received type ' + p.type);
+        const problem = roundTrip(p, checker);
+        if (problem !== undefined) fail(problem + ' ' + JSON.stringify(p));
+      }
+      // Same packets as the full decoder up to the first one only a broker
+      // receives, where the client's decoder stops with UNEXPECTED_TYPE.
+      const n = ours.packets.length;
+      if (!isDeepStrictEqual(ref.packets.slice(0, n), ours.packets)) fail('packets differ from decodePacket');
+      if (ours.error !== 'UNEXPECTED_TYPE' && (ours.error !== ref.error || ref.packets.length !== n)) {
+        fail('outcome differs from decodePacket: ' + ours.error + ' vs ' + ref.error);
+      }
+    }
+    console.log('client stream fuzz: decoded ' + decoded + ', multi-packet streams ' + multi + ', errors ' + JSON.stringify(errors));
+    expect(failures).toEqual([]);
+    expect(decoded).toBeGreaterThan(STREAMS);
+    expect(multi).toBeGreaterThan(STREAMS / 4);
+    const mustSee: CodecError[] = ['UNEXPECTED_TYPE', 'BAD_FLAGS', 'BAD_QOS', 'ZERO_PACKET_ID', 'TOPIC_WILDCARD', 'BAD_UTF8',
+      'TRUNCATED', 'BAD_LENGTH', 'BAD_RETURN_CODE', 'PACKET_TOO_LARGE', 'UNKNOWN_TYPE'];
+    expect(mustSee.filter((code) => !(errors[code] > 0))).toEqual([]);
+  }, 60000);
 });

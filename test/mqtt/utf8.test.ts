@@ -23,7 +23,7 @@ const WELL_FORMED: [string, string, number[]][] = [
 ];
 
 describe.each(WELL_FORMED)('%s', (_name, text, bytes) => {
-  test('encodes', () => expect(toBytes(encodeUtf8(text))).toEqual(bytes));
+  test('encodes', () => expect(toBytes(encodeUtf8(text) as string)).toEqual(bytes));
   test('decodes', () => expect(decodeUtf8(fromBytes(bytes))).toBe(text));
 });
 
@@ -33,11 +33,43 @@ test('ASCII is returned as is', () => {
   expect(decodeUtf8(s)).toBe(s);
 });
 
-test('lone surrogates encode as U+FFFD', () => {
-  expect(toBytes(encodeUtf8('a\ud800b'))).toEqual([0x61, 0xef, 0xbf, 0xbd, 0x62]);
-  expect(toBytes(encodeUtf8('\udc00'))).toEqual([0xef, 0xbf, 0xbd]);
-  expect(toBytes(encodeUtf8('x\ud83d'))).toEqual([0x78, 0xef, 0xbf, 0xbd]); // high surrogate at the end
-  expect(toBytes(encodeUtf8('\ude00\ud83d'))).toEqual([0xef, 0xbf, 0xbd, 0xef, 0xbf, 0xbd]); // reversed pair
+test('lone surrogates are refused, not replaced [MQTT-1.5.3-1]', () => {
+  for (const s of ['a\ud800b', '\udc00', 'x\ud83d', '\ude00\ud83d', '\ud83d\ud83d\ude00']) expect(encodeUtf8(s)).toBeUndefined();
+});
+
+test('U+0000 is refused anywhere [MQTT-1.5.3-2]', () => {
+  for (const s of ['\u0000', 'a\u0000', '\u00e9\u0000', '\u0000\u20ac']) expect(encodeUtf8(s)).toBeUndefined();
+});
+
+describe('on a byte-string host (Espruino on ESP, Lua)', () => {
+  // utf8.ts probes String.fromCharCode once when loaded: load a fresh copy
+  // with an 8-bit fromCharCode, as Espruino on ESP32/ESP8266 has.
+  let narrow: typeof import('../../firmware/mqtt/utf8');
+  beforeAll(() => {
+    const wide = String.fromCharCode;
+    String.fromCharCode = (...codes: number[]): string => wide(...codes.map((c) => c % 256));
+    try {
+      jest.isolateModules(() => {
+        narrow = require('../../firmware/mqtt/utf8');
+      });
+    } finally {
+      String.fromCharCode = wide;
+    }
+  });
+
+  test('well-formed UTF-8 bytes pass through unchanged', () => {
+    for (const [, , bytes] of WELL_FORMED) expect(narrow.encodeUtf8(fromBytes(bytes))).toBe(fromBytes(bytes));
+  });
+
+  test('Latin-1 or other ill-formed bytes are refused, not sent as they are', () => {
+    expect(narrow.encodeUtf8('caf\u00e9')).toBeUndefined(); // "caf\xE9": Latin-1, not UTF-8
+    for (const [, bytes] of ILL_FORMED) expect(narrow.encodeUtf8(fromBytes(bytes))).toBeUndefined();
+  });
+
+  test('decodeUtf8 validates and returns the bytes themselves', () => {
+    expect(narrow.decodeUtf8('caf\u00c3\u00a9')).toBe('caf\u00c3\u00a9');
+    expect(narrow.decodeUtf8('caf\u00e9')).toBeUndefined();
+  });
 });
 
 test('encodeUtf8 agrees with Node for every BMP code point and some astral ones', () => {
@@ -45,7 +77,7 @@ test('encodeUtf8 agrees with Node for every BMP code point and some astral ones'
   for (let c = 1; c < 0x10000; c++) if (c < 0xd800 || c >= 0xe000) s += String.fromCharCode(c);
   s += '\ud800\udc00\udbff\udfff\ud83d\ude00';
   expect(encodeUtf8(s)).toBe(Buffer.from(s, 'utf8').toString('latin1'));
-  expect(decodeUtf8(encodeUtf8(s))).toBe(s);
+  expect(decodeUtf8(encodeUtf8(s) as string)).toBe(s);
 });
 
 /** Ill-formed UTF-8 or U+0000: decodeUtf8 must give undefined. */

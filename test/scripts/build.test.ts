@@ -109,22 +109,77 @@ describe('API bundle (dist/mqtt.js shape)', () => {
   });
 });
 
-describe('the real MQTT core bundle', () => {
-  test('probes wide strings at run time: on a byte-string host (ESP) UTF-8 topics pass through unchanged', async () => {
+/** A context whose String.fromCharCode keeps 8 bits, as Espruino on ESP32/ESP8266 (a byte-string host). */
+function narrowHost(): vm.Context {
+  const narrow = vm.createContext({});
+  vm.runInContext('var f = String.fromCharCode; String.fromCharCode = function () { var a = []; for (var i = 0; i < arguments.length; i++) a.push(arguments[i] % 256); return f.apply(String, a); };', narrow);
+  return narrow;
+}
+
+describe('the real MQTT bundles', () => {
+  let client: Built;
+  let codec: Built;
+  beforeAll(async () => {
+    client = await build.bundle({ entry: path.join(ROOT, 'firmware/mqtt/index.ts'), outfile: path.join(dir, 'out/client.js'), globalName: 'MQTT' });
+    codec = await build.bundle({ entry: path.join(ROOT, 'firmware/mqtt/codec-entry.ts'), outfile: path.join(dir, 'out/codec.js'), globalName: 'MQTTCodec' });
+  });
+
+  test('the client library carries the client API only; the full codec is its own bundle', () => {
+    expect(client.exportNames).toEqual(['codecErrorMessage', 'createClient', 'createPublisher', 'createSupervisor', 'topicMatches']);
+    expect(codec.exportNames).toEqual(['codecErrorMessage', 'createFramer', 'encodePacket']);
+    // Neither the CONNECT decoder (it checks the protocol name) nor the CONNACK encoder is in the client.
+    for (const brokerSide of ['!=="MQTT"', 'fromCharCode(32,2,']) {
+      expect(codec.code).toContain(brokerSide);
+      expect(client.code).not.toContain(brokerSide);
+    }
+  });
+
+  test('probes wide strings at run time: on a byte-string host (ESP) UTF-8 topics pass through unchanged', () => {
     // esbuild folds String.fromCharCode(<literal>) to the build machine's
     // answer; the probe in utf8.ts must survive minification.
-    const built = await build.bundle({ entry: path.join(ROOT, 'firmware/mqtt/index.ts'), outfile: path.join(dir, 'out/core.js'), globalName: 'MQTT' });
     const publish = { type: 3, dup: false, qos: 0, retain: false, topic: '\u00c3\u00a9', packetId: 0, payload: '' };
-    const encode = (context: Record<string, unknown>): string =>
-      (context.MQTT as { encodePacket(p: unknown): string }).encodePacket(publish);
-    // A host whose fromCharCode keeps 8 bits, as Espruino on ESP32/ESP8266.
-    const narrow = vm.createContext({});
-    vm.runInContext('var f = String.fromCharCode; String.fromCharCode = function () { var a = []; for (var i = 0; i < arguments.length; i++) a.push(arguments[i] % 256); return f.apply(String, a); };', narrow);
-    vm.runInContext(built.code, narrow);
+    const encode = (context: Record<string, unknown>, p: object): string | undefined =>
+      (context.MQTTCodec as { encodePacket(p: unknown): string | undefined }).encodePacket(p);
+    const narrow = narrowHost();
+    vm.runInContext(codec.code, narrow);
     // Topic: 2-byte length then the 2 bytes as given (already UTF-8 on a byte host).
-    expect(encode(narrow).substring(2, 6)).toBe('\u0000\u0002\u00c3\u00a9');
+    expect((encode(narrow, publish) as string).substring(2, 6)).toBe('\u0000\u0002\u00c3\u00a9');
     // A wide host encodes each of the 2 chars as UTF-8: 4 bytes.
-    expect(encode(run(built.code, {})).substring(2, 4)).toBe('\u0000\u0004');
+    const wide = run(codec.code, {});
+    expect((encode(wide, publish) as string).substring(2, 4)).toBe('\u0000\u0004');
+    // Latin-1 "caf\xE9" (what an ASCII-escaped literal gives an ESP) is not UTF-8:
+    // refused on a byte host, where it used to go out as it is.
+    expect(encode(narrow, { ...publish, topic: 'caf\u00e9' })).toBeUndefined();
+    expect(encode(wide, { ...publish, topic: 'caf\u00e9' })).toBe(encode(narrow, { ...publish, topic: 'caf\u00c3\u00a9' }));
+  });
+
+  test('the plain-JS client refuses a payload that is not a byte string and writes nothing', () => {
+    const api = run(client.code, {}).MQTT as { createClient(o: object): { connect(t: object, now: number): void; onData(d: string, now: number): void; publish(t: string, p: unknown, q: number, r: boolean): unknown } };
+    const written: string[] = [];
+    const c = api.createClient({ clientId: 'n1' });
+    c.connect({ write: (d: string) => { written.push(d); return true; }, close: () => undefined }, 0);
+    c.onData('\u0020\u0002\u0000\u0000', 1); // CONNACK accepted
+    written.length = 0;
+    // 42 used to go out as a PUBLISH with remaining length 0 followed by "42".
+    for (const payload of [42, { a: 1 }, null, undefined, '\u20ac']) {
+      for (const qos of [0, 1]) expect(typeof c.publish('a', payload, qos, false)).toBe('string');
+    }
+    expect(written).toEqual([]);
+  });
+
+  test('on a byte-string host the client refuses a Latin-1 topic and writes nothing', () => {
+    const narrow = narrowHost();
+    vm.runInContext(client.code, narrow);
+    const written: string[] = [];
+    const api = narrow.MQTT as { createClient(o: object): { connect(t: object, now: number): void; onData(d: string, now: number): void; publish(t: string, p: string, q: number, r: boolean): unknown } };
+    const c = api.createClient({ clientId: 'n1' });
+    c.connect({ write: (d: string) => { written.push(d); return true; }, close: () => undefined }, 0);
+    c.onData('\u0020\u0002\u0000\u0000', 1); // CONNACK accepted
+    written.length = 0;
+    expect(typeof c.publish('caf\u00e9/t', 'x', 0, false)).toBe('string');
+    expect(written).toEqual([]);
+    expect(typeof c.publish('caf\u00c3\u00a9/t', 'x', 0, false)).toBe('number');
+    expect(written).toEqual(['\u0030\u000a\u0000\u0007caf\u00c3\u00a9/tx']);
   });
 });
 
@@ -277,6 +332,19 @@ describe('arguments and boards', () => {
     const broken = source('broken.json', '{"id": ');
     expect(() => configDefines({ board: 'esp32', config: broken })).toThrow(/is not valid JSON/);
     expect(() => configDefines({ board: null, config: broken })).toThrow(/--config needs --board/);
+  });
+
+  test('config hook: an embedded config must be ASCII, DER keys aside (an ESP would get Latin-1)', () => {
+    const base = { nodeId: 'n1', wifi: { ssid: 's' }, broker: { host: 'h', username: 'u' }, mqtt: { topicPrefix: 'ok' } };
+    const embed = (c: object): string => configDefines({ board: 'esp32', config: source('ascii/node.json', JSON.stringify(c)) }).__NODE_CONFIG__;
+    expect(JSON.parse(embed(base)).topicPrefix).toBe('ok');
+    expect(() => embed({ ...base, mqtt: { topicPrefix: 'caf\u00e9' } })).toThrow(/mqtt\.topicPrefix: must be ASCII in a config embedded with --config/);
+    expect(() => embed({ ...base, broker: { host: 'h', username: 'j\u00fcrgen' } })).toThrow(/broker\.username: must be ASCII/);
+    expect(() => embed({ ...base, wifi: { ssid: 's', password: 'p\u00e4ss' } })).toThrow(/wifi\.password: must be ASCII/);
+    // A CA certificate is DER bytes (0x82, 0xFF...): embedded as bytes, not refused.
+    source('ascii/ca.pem', '-----BEGIN CERTIFICATE-----\nMIIB\nAP8=\n-----END CERTIFICATE-----\n');
+    const tls = JSON.parse(embed({ ...base, broker: { host: 'h', tls: true, ca: 'ca.pem' } }));
+    expect(tls.broker.ca).toBe('\x30\x82\x01\x00\xff');
   });
 
   test('listBoards finds boards/<name>.ts only', () => {
