@@ -148,6 +148,8 @@ export class TelemetryNode implements NetListener, WifiListener {
       clientId: config.nodeId,
       cleanSession: config.cleanSession,
       keepAlive: config.keepAlive,
+      // After a deep-sleep wake the readings go right after CONNECT, not a round trip later.
+      pipeline: config.deepSleep,
       will: { topic: this.statusTopic_, payload: 'offline', qos: 1, retain: true },
       username: config.broker.username,
       password: config.broker.password,

@@ -19,22 +19,26 @@ export type CloseReason =
   | 'PROTOCOL_ERROR' // malformed or unexpected packet from the broker; detail has the codec code
   | 'KEEPALIVE_TIMEOUT' // nothing arrived within pingTimeout of a PINGREQ (dead or half-open link)
   | 'CONNACK_TIMEOUT' // no CONNACK within connectTimeout
-  | 'BAD_CONNECT' // CONNECT could not be encoded (client id, will or credentials too long)
+  | 'BAD_CONNECT' // CONNECT could not be encoded (a string too long, password without user name...), or the credentials provider threw (detail CREDENTIALS_FAILED)
   | 'REFUSED_PROTOCOL_VERSION' // CONNACK 1 [MQTT 3.2.2.3]
   | 'REFUSED_IDENTIFIER' // CONNACK 2
   | 'REFUSED_SERVER_UNAVAILABLE' // CONNACK 3
   | 'REFUSED_BAD_CREDENTIALS' // CONNACK 4
   | 'REFUSED_NOT_AUTHORIZED'; // CONNACK 5
 
+/** What onClose and lastError add to a reason: the codec code behind PROTOCOL_ERROR, or CREDENTIALS_FAILED. */
+export type CloseDetail = CodecError | 'CREDENTIALS_FAILED';
+
 /** Why publish() refused a message (nothing was accepted, no callback follows). */
 export type PublishError =
   | 'EMPTY_TOPIC' // [MQTT-4.7.3-1]
   | 'TOPIC_WILDCARD' // [MQTT-3.3.2-2]
-  | 'BAD_UTF8' // U+0000 in the topic [MQTT-1.5.3-2]
-  | 'STRING_TOO_LONG' // topic over 65535 bytes or packet over the MQTT maximum
+  | 'BAD_UTF8' // topic not well-formed UTF-8, or U+0000 in it [MQTT-1.5.3-1, MQTT-1.5.3-2]
+  | 'STRING_TOO_LONG' // topic over 65535 bytes
+  | 'BAD_MESSAGE' // payload not a byte string (a char above 255: encode text as UTF-8) or over the MQTT maximum, or QoS not 0..2
   | 'TOO_LARGE' // the message alone exceeds maxBytes
   | 'NOT_CONNECTED' // QoS 0 while no session can carry it
-  | 'OUTBOX_FULL'; // the overflow policy found no room
+  | 'OUTBOX_FULL'; // the overflow policy found no room (or no packet id is free)
 
 /** Credentials returned by the provider called before every CONNECT. */
 export interface Credentials {
@@ -48,7 +52,7 @@ export interface ClientOptions {
   clientId: string;
   /** Default true. With false the broker keeps the session across connections. */
   cleanSession?: boolean;
-  /** Seconds, 0..65535, 0 disables keepalive. Default 60. */
+  /** Seconds, 0..65535. Default 60. 0 turns keepalive off [MQTT 3.1.2.10]: no PINGREQ, so a dead or half-open link goes unnoticed until the host reports it. */
   keepAlive?: number;
   /** Ms to wait for any byte after a PINGREQ. Default 1.5 x keepAlive. */
   pingTimeout?: number;
@@ -60,7 +64,7 @@ export interface ClientOptions {
   credentials?: (this: void) => Credentials | undefined;
   /** QoS 1/2 PUBLISH written but not yet completed, at most. Default 10. */
   maxInflight?: number;
-  /** Outbox bound in messages. Default 50. */
+  /** Outbox bound in messages, at most 65535 (one packet id each). Default 50. */
   maxMessages?: number;
   /** Outbox bound in encoded PUBLISH bytes. Default 8192. */
   maxBytes?: number;
@@ -70,7 +74,7 @@ export interface ClientOptions {
   maxPacketSize?: number;
   /** Ms to wait for CONNACK. Default 10000. */
   connectTimeout?: number;
-  /** Write PUBLISH/SUBSCRIBE before CONNACK [MQTT 3.1.4]. Default false. */
+  /** Write PUBLISH/SUBSCRIBE before CONNACK [MQTT 3.1.4] (persistent session: QoS 1 only). Default false. */
   pipeline?: boolean;
   /** Where save() keeps the outbox; it is restored at creation. */
   store?: Store;
@@ -79,7 +83,7 @@ export interface ClientOptions {
   /** If > 0, tick() saves a changed outbox at most once per this many ms. Default 0 (only save()). */
   saveIntervalMs?: number;
   onConnect?: (this: void, sessionPresent: boolean) => void;
-  onClose?: (this: void, reason: CloseReason, detail: CodecError | undefined) => void;
+  onClose?: (this: void, reason: CloseReason, detail: CloseDetail | undefined) => void;
   /** Inbound messages that no subscription handler took. */
   onMessage?: MessageHandler;
   onPublishDone?: PublishDone;

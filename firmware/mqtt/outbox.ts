@@ -3,8 +3,9 @@
  * logic lives in publisher.ts, which owns it). As in MQTT-C it doubles as the
  * retransmit store: a message stays there, with its handshake state, from the
  * moment publish() accepts it until the broker completes the flow or the
- * overflow policy drops it. Nothing leaves it silently: every removal goes
- * through the single `onPublishDone` callback with an outcome.
+ * overflow policy drops it (or, never expected, it cannot be encoded).
+ * Nothing leaves it silently: every removal goes through the single
+ * `onPublishDone` callback with an outcome.
  */
 import { QoS } from './packets';
 
@@ -40,7 +41,7 @@ export interface OutMessage {
 export type Overflow = 'reject' | 'dropOldest' | 'latestPerTopic';
 
 /** How a QoS 1/2 message left the outbox. */
-export type PublishOutcome = 'acked' | 'DROPPED' | 'REPLACED';
+export type PublishOutcome = 'acked' | 'DROPPED' | 'REPLACED' | 'BAD_MESSAGE';
 
 /** The one client-level completion callback (no per-message closures). */
 export type PublishDone = (this: void, msg: OutMessage, outcome: PublishOutcome) => void;
@@ -51,7 +52,7 @@ export interface Stats {
   published: number;
   /** QoS 1/2 messages completed by PUBACK or PUBCOMP. */
   acked: number;
-  /** Accepted messages removed by the overflow policy. */
+  /** Accepted messages removed unacknowledged: by the overflow policy, beyond the limits on restore, or unencodable. */
   dropped: number;
   /** publish() calls refused (invalid input, offline QoS 0, outbox full). */
   rejected: number;

@@ -6,7 +6,8 @@
  * tick(now). It never reaches a global: time arrives as `now` (ms), bytes go
  * out through the Transport, persistence through the Store. It never loses
  * an accepted QoS 1/2 message silently: each one stays in the outbox until
- * PUBACK/PUBCOMP or an overflow drop, and both end in onPublishDone.
+ * PUBACK/PUBCOMP or a drop (overflow, restore limits), and each ends in
+ * onPublishDone.
  *
  * A Publisher never subscribes, yet a persistent session made by an earlier
  * program may still route messages to it: inbound PUBLISH is acknowledged
@@ -16,14 +17,14 @@
  * renames them to short names (esbuild mangleProps).
  */
 import { decodeFromBroker } from './decode';
-import { CodecError } from './errors';
 import { encodeAck, encodeConnect, encodePublish } from './encode';
 import { Framer } from './framer';
-import { ClientOptions, CloseReason, PublishError } from './options';
+import { ClientOptions, CloseDetail, CloseReason, Credentials, PublishError } from './options';
 import { MsgState, OutMessage, Outbox, Overflow, PublishDone, PublishOutcome, Stats } from './outbox';
 import { Limit, Packet, PacketType, QoS, Will } from './packets';
 import { MessageHandler, topicNameError } from './router';
 import { Store, Transport } from './transport';
+import { encodeUtf8 } from './utf8';
 
 /** Connection phase: no transport, CONNECT written, CONNACK accepted. */
 export const enum Phase {
@@ -53,8 +54,8 @@ export class Publisher {
   outbox: Outbox;
   /** Why the last connection ended (read by the supervisor). */
   closeReason: CloseReason | undefined;
-  /** The codec code behind the last PROTOCOL_ERROR, else undefined. */
-  lastError: CodecError | undefined;
+  /** What lies behind the last close reason (see CloseDetail), else undefined. */
+  lastError: CloseDetail | undefined;
   private cleanSession_: boolean;
   private maxInflight_: number;
   private maxMessages_: number;
@@ -105,7 +106,8 @@ export class Publisher {
     this.outbox = { msgs: [], bytes: 0 };
     this.cleanSession_ = o.cleanSession !== false;
     this.maxInflight_ = o.maxInflight ?? 10;
-    this.maxMessages_ = o.maxMessages ?? 50;
+    // More messages than packet ids could never all be in flight [MQTT-2.3.1-2].
+    this.maxMessages_ = Math.min(o.maxMessages ?? 50, 65535);
     this.maxBytes_ = o.maxBytes ?? 8192;
     this.overflow_ = o.overflow ?? 'dropOldest';
     this.done_ = o.onPublishDone;
@@ -140,33 +142,54 @@ export class Publisher {
     this.savedAt_ = 0;
     // Reload what save() wrote (format there), before any connection; the
     // messages get new tokens. Data too short for the header restores
-    // nothing; a corrupt tail is ignored, the messages before it are kept.
-    const data = this.store_ ? this.store_.load(this.storeKey_) : undefined;
-    if (data === undefined || data.length < 2) return;
+    // nothing; a corrupt tail (from a char above 255, which no byte string
+    // holds, or an undecodable packet) is ignored, the messages before it are
+    // kept. What the outbox limits cannot hold, and a repeated packet id, is
+    // dropped and reported like an overflow drop: never silently.
+    let data = this.store_ ? this.store_.load(this.storeKey_) : undefined;
+    if (data === undefined) return;
+    let end = 0;
+    while (end < data.length && data.charCodeAt(end) < 256) end++;
+    data = data.substring(0, end);
+    if (end < 2) return;
     const id = data.charCodeAt(0) * 256 + data.charCodeAt(1);
     this.nextId_ = id > 0 ? id : 1;
     // PUBLISH and PUBREL are both packets a client decodes.
     const framer = new Framer(Limit.MAX_REMAINING_LENGTH, decodeFromBroker);
     framer.push(data.substring(2));
+    const box = this.outbox;
     let released = 0;
     for (let p = framer.next(); p; p = framer.next()) {
       if (p.type === PacketType.PUBREL) released = p.packetId;
       if (p.type !== PacketType.PUBLISH || p.qos === 0) continue;
       let state = p.dup ? (p.qos === 1 ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBREC) : MsgState.QUEUED;
-      if (released === p.packetId) state = MsgState.AWAIT_PUBCOMP;
-      // What counts against maxBytes: the encoded size (the DUP bit does not change it).
+      // A PUBREL saved just before its QoS 2 PUBLISH marks it released.
+      if (p.qos === 2 && released === p.packetId) state = MsgState.AWAIT_PUBCOMP;
+      released = 0;
+      // What counts against maxBytes: the encoded size (the DUP bit does not
+      // change it). Decoded from bytes, the message always encodes again.
       const size = (encodePublish(p.topic, p.payload, p.qos, p.retain, false, p.packetId) as string).length;
-      this.outbox.msgs.push({ token: ++this.tokens_, topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, packetId: p.packetId, state: state, size: size });
-      this.outbox.bytes += size;
+      const m: OutMessage = { token: ++this.tokens_, topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, packetId: p.packetId, state: state, size: size };
+      let fits = box.msgs.length < this.maxMessages_ && box.bytes + size <= this.maxBytes_;
+      for (const k of box.msgs) if (k.packetId === m.packetId) fits = false;
+      if (fits) {
+        box.msgs.push(m);
+        box.bytes += size;
+      } else {
+        this.stats.dropped++;
+        this.dirty_ = true;
+        if (this.done_) this.done_(m, 'DROPPED');
+      }
     }
   }
 
   /**
    * Starts a session on an OPEN transport: writes CONNECT (credentials are
-   * asked for now) and, with `pipeline` on a clean session, the queued
-   * messages (and MqttClient's subscriptions) right after it [MQTT 3.1.4].
-   * Ignored unless the client is closed. The outcome arrives as onConnect or
-   * onClose.
+   * asked for now) and, with `pipeline`, queued messages right after it
+   * [MQTT 3.1.4]: on a clean session all of them (and MqttClient's
+   * subscriptions), on a persistent one only QoS 1 (see pump_). Ignored
+   * unless the client is closed. The outcome arrives as onConnect or onClose
+   * (BAD_CONNECT when CONNECT cannot be encoded or the provider threw).
    */
   connect(transport: Transport, now: number): void {
     if (this.phase !== Phase.CLOSED) return;
@@ -176,23 +199,33 @@ export class Publisher {
     this.now_ = this.connectedAt_ = this.lastRecv_ = now;
     this.pingAt_ = -1;
     this.framer_.reset();
-    const c = this.credentials_ ? this.credentials_() : undefined;
+    let c: Credentials | undefined;
+    try {
+      c = this.credentials_ ? this.credentials_() : undefined;
+    } catch {
+      // No token yet, say: this attempt fails, the supervisor tries again later.
+      return this.close_('BAD_CONNECT', 'CREDENTIALS_FAILED');
+    }
     const packet = encodeConnect({
       type: PacketType.CONNECT,
       clientId: this.clientId_,
       cleanSession: this.cleanSession_,
       keepAlive: this.keepAlive_,
       will: this.will_,
-      username: c ? c.username : this.username_,
-      password: c ? c.password : this.password_,
+      // Field by field: a provider that renews only the password (a JWT)
+      // keeps the static user name, which a password requires [MQTT-3.1.2-22].
+      username: (c && c.username) ?? this.username_,
+      password: (c && c.password) ?? this.password_,
     });
     if (packet === undefined) return this.close_('BAD_CONNECT');
     this.send_(packet);
-    // Only a clean session is known in advance to start empty [MQTT-3.2.2-1].
-    if (this.pipeline_ && this.cleanSession_) {
+    if (this.pipeline_) {
+      // A clean session is known in advance to start empty [MQTT-3.2.2-1].
+      if (this.cleanSession_) this.startSession_(false);
       this.canSend_ = true;
-      this.startSession_(false);
-      this.pump_(false);
+      // On a persistent session messages in flight are re-sent (DUP=1): the
+      // broker takes them as duplicates or, session lost, as new messages.
+      this.pump_(this.cleanSession_ ? 3 : 1);
     }
   }
 
@@ -220,14 +253,16 @@ export class Publisher {
         const refused: CloseReason[] = ['REFUSED_PROTOCOL_VERSION', 'REFUSED_IDENTIFIER', 'REFUSED_SERVER_UNAVAILABLE', 'REFUSED_BAD_CREDENTIALS', 'REFUSED_NOT_AUTHORIZED'];
         this.close_(refused[p.returnCode - 1]);
       } else if (p.type === PacketType.CONNACK) {
-        // With pipelining the session was started at CONNECT (canSend_ already set).
+        // Pipelined (canSend_ already set): a clean session was started at
+        // CONNECT; on a persistent one the QoS 1 messages are written, QoS 2
+        // waited for this answer.
         const early = this.canSend_;
         const resume = p.sessionPresent && !this.cleanSession_;
         this.phase = Phase.CONNECTED;
-        this.canSend_ = true;
         this.stats.connacks++;
-        if (!early) this.startSession_(resume);
-        this.pump_(!early && resume);
+        if (!early || !this.cleanSession_) this.startSession_(resume);
+        this.canSend_ = true;
+        this.pump_(!resume ? 3 : early ? 2 : 1);
         if (this.connected_) this.connected_(p.sessionPresent);
       } else {
         this.handle_(p);
@@ -270,7 +305,8 @@ export class Publisher {
    * Publishes `payload` (byte string) to `topic`. Returns a token (> 0) when
    * accepted: QoS 0 is written at once, QoS 1/2 enter the outbox and later
    * reach onPublishDone with the record carrying this token. Returns a
-   * PublishError code when refused; never throws.
+   * PublishError code when refused; never throws. The message is encoded
+   * here, so nothing that cannot be written is ever accepted.
    */
   publish(topic: string, payload: string, qos: QoS, retain: boolean): number | PublishError {
     const packet = encodePublish(topic, payload, qos, retain, false, 1);
@@ -278,12 +314,26 @@ export class Publisher {
     const maxBytes = this.maxBytes_;
     const box = this.outbox;
     let code: PublishError | undefined = topicNameError(topic);
-    if (code === undefined && packet === undefined) code = 'STRING_TOO_LONG';
-    else if (code === undefined && qos === 0 && !this.canSend_) code = 'NOT_CONNECTED';
-    else if (code === undefined && qos > 0 && size > maxBytes) code = 'TOO_LARGE';
+    if (code === undefined && packet === undefined) {
+      // Why the encoder refused: the topic (ill-formed or too long), else the payload or QoS.
+      const name: string | undefined = encodeUtf8(topic);
+      code = name === undefined ? 'BAD_UTF8' : name.length > 65535 ? 'STRING_TOO_LONG' : 'BAD_MESSAGE';
+    } else if (code === undefined && qos === 0 && !this.canSend_) {
+      code = 'NOT_CONNECTED';
+    } else if (code === undefined && qos > 0 && size > maxBytes) {
+      code = 'TOO_LARGE';
+    }
     // QoS 1/2: make room by the overflow policy, each victim counted and
     // reported through onPublishDone. Only QUEUED messages are ever dropped,
-    // since a written PUBLISH may already be in the broker's session.
+    // since a written PUBLISH may already be in the broker's session, and
+    // only when dropping all of them would free enough bytes: nothing is
+    // dropped for a message refused anyway. The count needs no such check:
+    // one QUEUED victim is enough, and with none the loop below refuses.
+    if (code === undefined && qos > 0 && (box.msgs.length >= this.maxMessages_ || box.bytes + size > maxBytes)) {
+      let bytes = box.bytes + size;
+      for (const m of box.msgs) if (m.state === MsgState.QUEUED) bytes -= m.size;
+      if (this.overflow_ === 'reject' || bytes > maxBytes) code = 'OUTBOX_FULL';
+    }
     const latest = this.overflow_ === 'latestPerTopic';
     while (code === undefined && qos > 0 && (box.msgs.length >= this.maxMessages_ || box.bytes + size > maxBytes)) {
       // The oldest QUEUED message, or under latestPerTopic the oldest on this topic.
@@ -292,13 +342,17 @@ export class Publisher {
         const better = victim === undefined || (latest && m.topic === topic && victim.topic !== topic);
         if (m.state === MsgState.QUEUED && better) victim = m;
       }
-      if (victim === undefined || this.overflow_ === 'reject') {
+      // None: every message is in flight (or an onPublishDone call published meanwhile).
+      if (victim === undefined) {
         code = 'OUTBOX_FULL';
       } else {
         this.stats.dropped++;
         this.finish_(victim, latest && victim.topic === topic ? 'REPLACED' : 'DROPPED');
       }
     }
+    // Every id held (with MqttClient's pending SUBSCRIBEs) [MQTT-2.3.1-2].
+    const id = code === undefined && qos > 0 ? this.allocId_() : 1;
+    if (id === 0) code = 'OUTBOX_FULL';
     if (code !== undefined) {
       this.stats.rejected++;
       return code;
@@ -306,10 +360,10 @@ export class Publisher {
     if (qos === 0) {
       this.send_(packet);
     } else {
-      box.msgs.push({ token: this.tokens_ + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: this.allocId_(), state: MsgState.QUEUED, size: size });
+      box.msgs.push({ token: this.tokens_ + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: id, state: MsgState.QUEUED, size: size });
       box.bytes += size;
       this.dirty_ = true;
-      this.pump_(false);
+      this.pump_(3);
     }
     this.stats.published++;
     return ++this.tokens_;
@@ -366,40 +420,61 @@ export class Publisher {
   /**
    * Starts an accepted session. `resume` (sessionPresent on a persistent
    * session): nothing to forget; the unfinished messages are then re-sent by
-   * pump_(true). Otherwise the broker holds no state for us: forget inbound
-   * QoS 2 ids and make every unfinished message QUEUED so that it is
-   * re-published as new (a QoS 2 message past PUBREC too: its PUBREL means
-   * nothing to the new session, and re-publishing risks a duplicate rather
-   * than a loss). MqttClient overrides this to re-subscribe.
+   * pump_. Otherwise the broker holds no state for us: forget inbound QoS 2
+   * ids and make every unfinished message QUEUED so that it is re-published
+   * as new (a QoS 2 message past PUBREC too: its PUBREL means nothing to the
+   * new session, and re-publishing risks a duplicate rather than a loss).
+   * Except, when PUBLISH was already written on this connection (canSend_,
+   * pipelining), QoS 1 messages: the new session received them as new, so
+   * they only await PUBACK. MqttClient overrides this to re-subscribe.
    */
   protected startSession_(resume: boolean): void {
     if (resume) return;
     this.inbound_ = [];
-    for (const m of this.outbox.msgs) m.state = MsgState.QUEUED;
+    for (const m of this.outbox.msgs) if (!this.canSend_ || m.qos === 2) m.state = MsgState.QUEUED;
   }
 
   /**
-   * Writes QUEUED messages in order while the in-flight window has room;
-   * with `resend` (a resumed session) first re-sends, in place, each message
-   * in flight: PUBLISH with DUP=1 and the same id, or PUBREL past PUBREC.
-   * Messages in flight always precede QUEUED ones in the outbox, so the
-   * original order is kept [MQTT-4.4.0-1].
+   * Writes QUEUED messages in order while the in-flight window has room,
+   * first re-sending in place each message in flight whose QoS is at least
+   * `resend` (1 all, 2 QoS 2 only, 3 none): PUBLISH with DUP=1 and the same
+   * id, or PUBREL past PUBREC, in the original order [MQTT-4.4.0-1]. Before
+   * CONNACK on a persistent session (pipelining) QoS 2 waits, and so goes
+   * after later QoS 1 messages: a PUBREL for a session the broker lost would
+   * be answered with PUBCOMP and complete a message never delivered. A
+   * message that cannot be encoded (publish() and the restore validate, so
+   * only a broken outbox) ends as BAD_MESSAGE rather than hold the window
+   * unwritten.
    */
-  private pump_(resend: boolean): void {
+  private pump_(resend: number): void {
     if (!this.canSend_) return;
+    const msgs = this.outbox.msgs;
+    const hold = this.phase === Phase.CONNECTING && !this.cleanSession_;
     let n = 0;
-    for (const m of this.outbox.msgs) {
+    for (const m of msgs) if (m.state !== MsgState.QUEUED) n++;
+    let bad: OutMessage | undefined;
+    for (const m of msgs) {
+      if (hold && m.qos === 2) continue;
       const queued = m.state === MsgState.QUEUED;
-      if (!queued) n++;
-      if (!queued && resend && m.state === MsgState.AWAIT_PUBCOMP) {
+      if (!queued && m.qos >= resend && m.state === MsgState.AWAIT_PUBCOMP) {
         this.send_(encodeAck(PacketType.PUBREL, m.packetId));
-      } else if (queued ? n < this.maxInflight_ : resend) {
-        if (queued) n++;
-        this.send_(encodePublish(m.topic, m.payload, m.qos, m.retain, !queued, m.packetId));
-        // Moves to the state awaiting the broker's answer.
-        m.state = m.qos === 1 ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBREC;
-        this.dirty_ = true;
+      } else if (queued ? n < this.maxInflight_ : m.qos >= resend) {
+        const packet = encodePublish(m.topic, m.payload, m.qos, m.retain, !queued, m.packetId);
+        if (packet === undefined) {
+          bad = m;
+        } else {
+          if (queued) n++;
+          this.send_(packet);
+          // Moves to the state awaiting the broker's answer.
+          m.state = m.qos === 1 ? MsgState.AWAIT_PUBACK : MsgState.AWAIT_PUBREC;
+          this.dirty_ = true;
+        }
       }
+    }
+    if (bad) {
+      this.stats.dropped++;
+      this.finish_(bad, 'BAD_MESSAGE');
+      this.pump_(3);
     }
   }
 
@@ -453,7 +528,7 @@ export class Publisher {
             } else {
               this.stats.acked++;
               this.finish_(m, 'acked');
-              this.pump_(false);
+              this.pump_(3);
             }
             break;
           }
@@ -500,7 +575,7 @@ export class Publisher {
   }
 
   /** Ends the connection once: closes the transport, then reports onClose. */
-  private close_(reason: CloseReason, detail?: CodecError): void {
+  private close_(reason: CloseReason, detail?: CloseDetail): void {
     if (this.phase === Phase.CLOSED) return;
     this.phase = Phase.CLOSED;
     this.canSend_ = false;

@@ -145,6 +145,21 @@ test('deep sleep: reading, offline, sleep; a failed sleep starts another wake cy
   expect(again.some((p) => /^\{"seq":2,/.test(p))).toBe(true);
 });
 
+test('deep sleep: a wake writes its reading right after CONNECT, before CONNACK (pipelining)', () => {
+  const f = fakeHal();
+  const node = startNode(f.hal, config(true))!;
+  run(node, f, 1000);
+  const c = f.connections[0];
+  f.listener!.onOpen(c);
+  expect(c.take().map((p) => p.cmd + ' ' + (p.cmd === 'publish' ? p.topic : ''))).toEqual(['connect ', 'publish sensors/n1/telemetry']);
+  // Continuous mode waits for CONNACK.
+  const g = fakeHal();
+  const awake = startNode(g.hal, config(false))!;
+  run(awake, g, 1000);
+  g.listener!.onOpen(g.connections[0]);
+  expect(g.connections[0].takeCmds()).toEqual(['connect']);
+});
+
 test('deep sleep: when flash refuses the outbox, the node stays awake and connected, then sleeps once it is saved', () => {
   const f = fakeHal();
   f.sleepResult = undefined;

@@ -58,6 +58,28 @@ describe('CONNECT', () => {
     expect(String(c.password)).toBe('pw');
   });
 
+  it('falls back field by field: a provider that renews only the password keeps the static user name', () => {
+    const h = harness({ username: 'device-1', credentials: () => ({ password: 'jwt' }) });
+    const c = h.open().take()[0] as mp.IConnectPacket;
+    expect(c.username).toBe('device-1');
+    expect(String(c.password)).toBe('jwt');
+    expect(h.ev.closes).toEqual([]);
+  });
+
+  it('closes with BAD_CONNECT (CREDENTIALS_FAILED) when the provider throws, and connects once it answers', () => {
+    let fail = true;
+    const h = harness({ credentials: () => { if (fail) throw new Error('no token yet'); return { username: 'u', password: 'tok' }; } });
+    const t = h.open();
+    expect(t.written).toEqual([]);
+    expect(t.closes).toBe(1);
+    expect(h.client.phase).toBe(0);
+    expect(h.ev.closes).toEqual([['BAD_CONNECT', 'CREDENTIALS_FAILED']]);
+    expect(h.client.lastError).toBe('CREDENTIALS_FAILED');
+    fail = false;
+    expect((h.online().take()[0] as mp.IConnectPacket).username).toBe('u');
+    expect(h.client.phase).toBe(2);
+  });
+
   it('closes with BAD_CONNECT when CONNECT cannot be encoded', () => {
     const h = harness({ clientId: 'x'.repeat(70000) });
     const t = h.open();
@@ -258,12 +280,5 @@ describe('pipelining', () => {
     expect(t.takeCmds()).toEqual(['connect']);
     h.feed(broker.connack(false));
     expect(t.takeCmds()).toEqual(['publish']);
-  });
-
-  it('does not pipeline a persistent session (its state is unknown until CONNACK)', () => {
-    const h = harness({ pipeline: true, cleanSession: false });
-    h.client.publish('t/a', 'x', 1, false);
-    const t = h.open();
-    expect(t.takeCmds()).toEqual(['connect']);
   });
 });

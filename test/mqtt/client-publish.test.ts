@@ -4,6 +4,7 @@
  */
 import * as mp from 'mqtt-packet';
 import { broker, harness, wire } from '../support/scripted-transport';
+import { notOnLua, WIDE_CHAR } from '../support/session-recorder';
 
 const pubs = (ps: mp.Packet[]) => ps.filter((p) => p.cmd === 'publish') as mp.IPublishPacket[];
 
@@ -13,9 +14,11 @@ describe('publish validation', () => {
     { label: 'a/+/b', topic: 'a/+/b', code: 'TOPIC_WILDCARD' },
     { label: 'a/#', topic: 'a/#', code: 'TOPIC_WILDCARD' },
     { label: 'with U+0000', topic: 'a' + String.fromCharCode(0), code: 'BAD_UTF8' },
+    { label: 'with a lone surrogate', topic: 'a\ud800', code: 'BAD_UTF8' },
     { label: '70000 bytes long', topic: 'x'.repeat(70000), code: 'STRING_TOO_LONG' },
   ];
   it.each(bad)('topic $label is refused with $code, nothing is written', ({ topic, code }) => {
+    if (/[^\x00-\xff]/.test(topic)) notOnLua(WIDE_CHAR);
     const h = harness();
     const t = h.online();
     t.take();
@@ -23,6 +26,37 @@ describe('publish validation', () => {
     expect(t.take()).toEqual([]);
     expect(h.client.stats.rejected).toBe(1);
     expect(h.client.outbox.msgs.length).toBe(0);
+  });
+
+  const unencodable = [
+    { label: 'a payload char above 255', payload: 'price \u20ac5', qos: 1 },
+    { label: 'a payload char above 255 at QoS 0', payload: '\u20ac', qos: 0 },
+    { label: 'a payload that is not a string', payload: 5 as unknown as string, qos: 1 },
+    { label: 'QoS 3', payload: 'p', qos: 3 },
+  ];
+  it.each(unencodable)('refuses $label with BAD_MESSAGE, nothing is written or kept', ({ payload, qos }) => {
+    if (/[^\x00-\xff]/.test(String(payload))) notOnLua(WIDE_CHAR);
+    const h = harness();
+    const t = h.online();
+    t.take();
+    expect(h.client.publish('t', payload, qos as 0 | 1 | 2, false)).toBe('BAD_MESSAGE');
+    expect(t.written.length).toBe(1);
+    expect(h.client.outbox.msgs.length).toBe(0);
+    expect(h.client.stats).toMatchObject({ published: 0, rejected: 1 });
+  });
+
+  it('refuses with OUTBOX_FULL when no packet id is free, and keeps nothing', () => {
+    notOnLua('patches allocId_');
+    const h = harness();
+    (h.client as unknown as { allocId_: () => number }).allocId_ = () => 0;
+    expect(h.client.publish('t', 'x', 1, false)).toBe('OUTBOX_FULL');
+    expect(h.client.outbox.msgs.length).toBe(0);
+    expect(h.client.stats.rejected).toBe(1);
+  });
+
+  it('caps maxMessages at 65535, one packet id each', () => {
+    const h = harness({ maxMessages: 100000 });
+    expect((h.client as unknown as { maxMessages_: number }).maxMessages_).toBe(65535);
   });
 
   it('refuses a message larger than maxBytes with TOO_LARGE', () => {
@@ -187,6 +221,20 @@ describe('packet ids', () => {
 });
 
 describe('in-flight window', () => {
+  it('ends a held message that cannot be encoded as BAD_MESSAGE instead of holding the window', () => {
+    notOnLua('corrupts the outbox in place');
+    const h = harness({ maxInflight: 1 });
+    h.client.publish('t', 'a', 1, false);
+    h.client.publish('t', 'b', 1, false);
+    // Only a broken outbox holds such a message: publish() and the restore validate.
+    h.client.outbox.msgs[0].packetId = 70000;
+    const t = h.online();
+    expect(h.ev.done).toEqual([[1, 'BAD_MESSAGE', 70000]]);
+    expect(h.client.stats.dropped).toBe(1);
+    expect(pubs(t.take()).map((p) => p.payload.toString())).toEqual(['b']);
+    expect(h.client.outbox.msgs.map((m) => m.payload)).toEqual(['b']);
+  });
+
   it('holds messages beyond maxInflight and sends them in order as acks arrive', () => {
     const h = harness({ maxInflight: 2 });
     const t = h.online();

@@ -58,6 +58,25 @@ describe('Outbox', () => {
     expect(b.h.client.stats.dropped).toBe(3);
   });
 
+  it.each(['dropOldest', 'latestPerTopic'] as const)(
+    "'%s' drops nothing when dropping every queued message would not make room",
+    (overflow) => {
+      const h = harness({ overflow, maxMessages: 10, maxBytes: 100, maxInflight: 2 });
+      h.online();
+      // a and b (30 bytes each) in flight, c and d (15 each) queued: 90 bytes.
+      for (const [t, n] of [['a', 30], ['b', 30], ['c', 15], ['d', 15]] as const) h.client.publish(t, payloadFor(t, n), 1, false);
+      // 50 more need 40 freed; c and d hold 30 (latestPerTopic would pick c first).
+      expect(h.client.publish('c', payloadFor('c', 50), 1, false)).toBe('OUTBOX_FULL');
+      expect(h.client.outbox.msgs.map((m) => m.topic)).toEqual(['a', 'b', 'c', 'd']);
+      expect(h.client.outbox.bytes).toBe(90);
+      expect(h.ev.done).toEqual([]);
+      expect(h.client.stats).toMatchObject({ dropped: 0, rejected: 1 });
+      // 40 bytes fit once c and d go.
+      expect(typeof h.client.publish('c', payloadFor('c', 40), 1, false)).toBe('number');
+      expect(h.ev.done.map((d) => d[1])).toEqual(overflow === 'dropOldest' ? ['DROPPED', 'DROPPED'] : ['REPLACED', 'DROPPED']);
+    },
+  );
+
   it('never drops a message already written (it may be in the broker session)', () => {
     const b = box('dropOldest', 2);
     b.h.online();

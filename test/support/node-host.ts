@@ -14,8 +14,7 @@
  */
 import * as net from 'net';
 import { createClient, MqttClient } from '../../firmware/mqtt/client';
-import { CodecError } from '../../firmware/mqtt/errors';
-import { ClientOptions, CloseReason } from '../../firmware/mqtt/options';
+import { ClientOptions, CloseDetail, CloseReason } from '../../firmware/mqtt/options';
 import { OutMessage, PublishOutcome } from '../../firmware/mqtt/outbox';
 import { createSupervisor, Supervisor, SupervisorOptions } from '../../firmware/mqtt/supervisor';
 import { Transport } from '../../firmware/mqtt/transport';
@@ -144,7 +143,7 @@ class Host implements NodeHost {
         this.connects.push(sessionPresent);
         if (user.onConnect) user.onConnect(sessionPresent);
       },
-      onClose: (reason: CloseReason, detail: CodecError | undefined): void => {
+      onClose: (reason: CloseReason, detail: CloseDetail | undefined): void => {
         this.closes.push(reason);
         if (user.onClose) user.onClose(reason, detail);
       },

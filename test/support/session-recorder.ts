@@ -83,6 +83,21 @@ export function endScenario(): Scenario {
   return s;
 }
 
+/** Prefix of the reason given by notOnLua, to tell a declared exclusion from a found one. */
+export const DECLARED = 'declared: ';
+
+/** The notOnLua reason of a test whose input holds a char above 255. */
+export const WIDE_CHAR = 'a char above 255, which no Lua string holds';
+
+/**
+ * Called by a session test that cannot run on Lua by construction (it patches
+ * the core's internals, or feeds chars above 255, which no Lua string holds):
+ * its scenario is then left out of the replay, with `why`. No-op when not recording.
+ */
+export function notOnLua(why: string): void {
+  if (current !== undefined) unreplayable(current, DECLARED + why);
+}
+
 /** The scenario being recorded, if recording is on. */
 function live(): Scenario | undefined {
   const s = current;
