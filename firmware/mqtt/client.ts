@@ -2,8 +2,9 @@
  * The full MQTT 3.1.1 client: the Publisher (publisher.ts: connection,
  * session, publish) plus subscriptions. It adds subscribe/unsubscribe, the
  * router (a handler per filter, onMessage for the rest), SUBACK/UNSUBACK
- * correlation, re-subscription when a session is lost, and keeps the ids of
- * pending SUBSCRIBE/UNSUBSCRIBE packets out of the id allocator. It plugs in
+ * correlation, re-subscription when a session is lost, re-sending of
+ * unanswered UNSUBSCRIBEs when it resumes, and keeps the ids of pending
+ * SUBSCRIBE/UNSUBSCRIBE packets out of the id allocator. It plugs in
  * through three overrides (startSession_, receive_, allocId_) so that a
  * publish-only bundle carries none of this file.
  */
@@ -15,19 +16,30 @@ import { MessageHandler, Sub, topicMatches, validFilter } from './router';
 
 export { Phase };
 
+/** A packet id held for a request that no subscription record tracks any more. */
+interface Held {
+  /** The filter of an UNSUBSCRIBE; '' for the SUBSCRIBE of a filter unsubscribed before its SUBACK. */
+  topic: string;
+  /** The packet's id; 0 for an UNSUBSCRIBE made offline, sent when the session resumes. */
+  packetId_: number;
+}
+
 /** The client with subscriptions (see the file comment). */
 export class MqttClient extends Publisher {
   /** Subscriptions in the order they were made; a repeated filter replaces its record [MQTT-3.8.4-3]. */
   protected subs_: Sub[];
-  /** Packet ids of UNSUBSCRIBEs awaiting UNSUBACK. */
-  protected unsubIds_: number[];
+  /** UNSUBSCRIBEs awaiting UNSUBACK and SUBSCRIBEs of forgotten filters awaiting SUBACK, each holding its id [MQTT-2.3.1-2]. */
+  protected held_: Held[];
+  /** Index in subs_ of the handler being run; unsubscribe() moves it back with the records it shifts. */
+  protected routing_: number;
   protected subscribed_: ClientOptions['onSubscribed'];
 
   /** Reads `o` once; see ClientOptions for defaults. Restores a saved outbox from o.store. */
   constructor(o: ClientOptions) {
     super(o);
     this.subs_ = [];
-    this.unsubIds_ = [];
+    this.held_ = [];
+    this.routing_ = 0;
     this.subscribed_ = o.onSubscribed;
   }
 
@@ -59,32 +71,54 @@ export class MqttClient extends Publisher {
   }
 
   /**
-   * Forgets `filter` locally and, when connected, sends UNSUBSCRIBE. Offline
-   * on a persistent session the broker keeps the subscription: its messages
-   * then reach onMessage. Returns false when `filter` was not subscribed.
+   * Forgets `filter` locally (safe from inside a handler) and sends
+   * UNSUBSCRIBE: now when connected, else when the session resumes. Until
+   * UNSUBACK it is re-sent whenever the session resumes, since the broker
+   * may still hold the subscription; a new session forgets it (the broker
+   * holds nothing). Meanwhile its messages reach onMessage. Returns false
+   * when `filter` was not subscribed. No callback reports UNSUBACK.
    */
   unsubscribe(filter: string): boolean {
     const subs = this.subs_;
     let i = subs.length - 1;
     while (i >= 0 && subs[i].topic !== filter) i--;
     if (i < 0) return false;
+    const sub = subs[i];
     subs.splice(i, 1);
-    if (this.canSend_) {
-      const id = this.allocId_();
-      this.unsubIds_.push(id);
-      this.send_(encodeFilters(PacketType.UNSUBSCRIBE, id, [filter]));
-    }
+    // Removed at or before the running handler: the next one moved down by one.
+    if (i <= this.routing_) this.routing_--;
+    // Its SUBSCRIBE, if still unanswered, keeps its id until the SUBACK [MQTT-2.3.1-2].
+    if (sub.packetId_ !== 0) this.held_.push({ topic: '', packetId_: sub.packetId_ });
+    const id = this.canSend_ ? this.allocId_() : 0;
+    this.held_.push({ topic: filter, packetId_: id });
+    if (id !== 0) this.send_(encodeFilters(PacketType.UNSUBSCRIBE, id, [filter]));
     return true;
   }
 
   /**
    * Starts the session (Publisher), then its subscriptions: on a resumed
-   * session re-subscribes what was never acknowledged; on a new one forgets
-   * pending UNSUBSCRIBEs and re-subscribes everything, in one SUBSCRIBE.
+   * session re-sends the unanswered UNSUBSCRIBEs (in one packet, before any
+   * SUBSCRIBE, so that a filter subscribed again wins) and re-subscribes
+   * what was never acknowledged; on a new one forgets the UNSUBSCRIBEs and
+   * re-subscribes everything, in one SUBSCRIBE. Ids held for SUBACKs are
+   * freed: no answer outlives its connection.
    */
   protected startSession_(resume: boolean): void {
     super.startSession_(resume);
-    if (!resume) this.unsubIds_ = [];
+    const held = this.held_;
+    const filters: string[] = [];
+    this.held_ = [];
+    for (const u of held) {
+      if (resume && u.topic !== '') {
+        this.held_.push(u);
+        filters.push(u.topic);
+      }
+    }
+    if (filters.length > 0) {
+      const unsubId = this.allocId_();
+      for (const u of this.held_) u.packetId_ = unsubId;
+      this.send_(encodeFilters(PacketType.UNSUBSCRIBE, unsubId, filters));
+    }
     const list: Sub[] = [];
     for (const s of this.subs_) {
       if (!resume || s.granted_ < 0 || s.packetId_ !== 0) list.push(s);
@@ -108,7 +142,11 @@ export class MqttClient extends Publisher {
     switch (p.type) {
       case PacketType.PUBLISH: {
         let taken = false;
-        for (const s of this.subs_) {
+        const subs = this.subs_;
+        // By index, not for..of: a handler may unsubscribe, and then
+        // unsubscribe() keeps routing_ on the next record (no copy per message).
+        for (this.routing_ = 0; this.routing_ < subs.length; this.routing_++) {
+          const s = subs[this.routing_];
           if (s.handler_ && topicMatches(s.topic, p.topic)) {
             taken = true;
             s.handler_(p.topic, p.payload, p.qos, p.retain);
@@ -118,18 +156,18 @@ export class MqttClient extends Publisher {
         return;
       }
       case PacketType.SUBACK:
+      case PacketType.UNSUBACK: {
         // Each filter sent with this packet id takes the code at its index [MQTT-3.9.3-1].
         for (const s of this.subs_) {
-          if (s.packetId_ === p.packetId && s.index_ < p.returnCodes.length) {
+          if (p.type === PacketType.SUBACK && s.packetId_ === p.packetId && s.index_ < p.returnCodes.length) {
             s.packetId_ = 0;
             s.granted_ = p.returnCodes[s.index_];
             if (this.subscribed_) this.subscribed_(s.topic, s.granted_);
           }
         }
-        return;
-      case PacketType.UNSUBACK: {
-        const j = this.unsubIds_.indexOf(p.packetId);
-        if (j >= 0) this.unsubIds_.splice(j, 1);
+        // The answered request no longer holds its id.
+        const held = this.held_;
+        for (let i = held.length - 1; i >= 0; i--) if (held[i].packetId_ === p.packetId) held.splice(i, 1);
       }
     }
   }
@@ -140,9 +178,10 @@ export class MqttClient extends Publisher {
    * different id, so one more try than there are such holders suffices.
    */
   protected allocId_(): number {
-    for (let n = this.subs_.length + this.unsubIds_.length; n >= 0; n--) {
+    for (let n = this.subs_.length + this.held_.length; n >= 0; n--) {
       const id = super.allocId_();
-      let used = id > 0 && this.unsubIds_.indexOf(id) >= 0;
+      let used = false;
+      for (const u of this.held_) if (id > 0 && u.packetId_ === id) used = true;
       for (const s of this.subs_) if (id > 0 && s.packetId_ === id) used = true;
       if (!used) return id;
     }

@@ -20,7 +20,8 @@ export type CodecError =
   | 'BAD_LENGTH' // remaining length wrong for the packet type, or bytes left over
   | 'BAD_PROTOCOL' // CONNECT protocol name is not "MQTT" or level is not 4 [MQTT-3.1.2-1]
   | 'NO_TOPICS' // SUBSCRIBE/UNSUBSCRIBE without any topic filter [MQTT-3.8.3-3]
-  | 'BAD_RETURN_CODE'; // CONNACK or SUBACK return code outside the spec's set
+  | 'BAD_RETURN_CODE' // CONNACK or SUBACK return code outside the spec's set
+  | 'NOT_DRAINED'; // Framer.push() while bytes of the previous chunk were unread (caller error)
 
 /** A readable sentence for a codec error code. */
 export function codecErrorMessage(code: CodecError): string {
@@ -57,5 +58,7 @@ export function codecErrorMessage(code: CodecError): string {
       return 'SUBSCRIBE or UNSUBSCRIBE carries no topic filter';
     case 'BAD_RETURN_CODE':
       return 'return code is not defined by the specification';
+    case 'NOT_DRAINED':
+      return 'a chunk was pushed before the previous one was read to the end';
   }
 }

@@ -50,7 +50,13 @@ export interface Credentials {
 /** Client options, read once by createClient or createPublisher. Only clientId is required. */
 export interface ClientOptions {
   clientId: string;
-  /** Default true. With false the broker keeps the session across connections. */
+  /**
+   * Default true. With false the broker keeps the session across connections.
+   * CONNACK's session-present flag is trusted: a broker that claims a session
+   * it lost gets no re-subscription (no messages until subscribe() or a new
+   * session), and messages in flight are re-sent as DUPs, which it takes as
+   * new; a QoS 2 message past PUBREC was already the broker's to lose.
+   */
   cleanSession?: boolean;
   /** Seconds, 0..65535. Default 60. 0 turns keepalive off [MQTT 3.1.2.10]: no PINGREQ, so a dead or half-open link goes unnoticed until the host reports it. */
   keepAlive?: number;
@@ -70,7 +76,12 @@ export interface ClientOptions {
   maxBytes?: number;
   /** Default 'dropOldest': for telemetry the newest reading is worth most. */
   overflow?: Overflow;
-  /** Largest inbound remaining length accepted. Default 4096. */
+  /**
+   * Largest inbound remaining length accepted. Default 4096. A larger PUBLISH
+   * is skipped unread: acknowledged, counted in stats.tooLarge (lastError
+   * PACKET_TOO_LARGE), never delivered; any other larger packet closes with
+   * PROTOCOL_ERROR / PACKET_TOO_LARGE.
+   */
   maxPacketSize?: number;
   /** Ms to wait for CONNACK. Default 10000. */
   connectTimeout?: number;
@@ -84,7 +95,13 @@ export interface ClientOptions {
   saveIntervalMs?: number;
   onConnect?: (this: void, sessionPresent: boolean) => void;
   onClose?: (this: void, reason: CloseReason, detail: CloseDetail | undefined) => void;
-  /** Inbound messages that no subscription handler took. */
+  /**
+   * Inbound messages that no subscription handler took. QoS 2 is delivered
+   * once per packet id within one run only: the ids are not stored, so after
+   * a restart on a persistent session a re-sent DUP may be delivered again.
+   * A handler that throws does not stop the client (stats.thrown): its
+   * message counts as delivered and is acknowledged.
+   */
   onMessage?: MessageHandler;
   onPublishDone?: PublishDone;
   /** One call per filter of each SUBACK: granted QoS 0..2 or 0x80 (failure). */

@@ -62,6 +62,10 @@ export interface Stats {
   reconnects: number;
   /** CONNACKs that accepted the connection. */
   connacks: number;
+  /** Inbound PUBLISH over maxPacketSize: skipped unread, acknowledged, never delivered. */
+  tooLarge: number;
+  /** Exceptions thrown by application callbacks inside onData, caught there. */
+  thrown: number;
 }
 
 /**

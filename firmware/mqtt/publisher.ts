@@ -54,7 +54,11 @@ export class Publisher {
   outbox: Outbox;
   /** Why the last connection ended (read by the supervisor). */
   closeReason: CloseReason | undefined;
-  /** What lies behind the last close reason (see CloseDetail), else undefined. */
+  /**
+   * What lies behind the last close reason (see CloseDetail), else undefined;
+   * while connected, PACKET_TOO_LARGE once an oversized PUBLISH was skipped
+   * (see stats.tooLarge; the connection stays up).
+   */
   lastError: CloseDetail | undefined;
   private cleanSession_: boolean;
   private maxInflight_: number;
@@ -102,7 +106,7 @@ export class Publisher {
   constructor(o: ClientOptions) {
     const keepAlive = o.keepAlive ?? 60;
     this.phase = Phase.CLOSED;
-    this.stats = { published: 0, acked: 0, dropped: 0, rejected: 0, received: 0, reconnects: 0, connacks: 0 };
+    this.stats = { published: 0, acked: 0, dropped: 0, rejected: 0, received: 0, reconnects: 0, connacks: 0, tooLarge: 0, thrown: 0 };
     this.outbox = { msgs: [], bytes: 0 };
     this.cleanSession_ = o.cleanSession !== false;
     this.maxInflight_ = o.maxInflight ?? 10;
@@ -230,10 +234,12 @@ export class Publisher {
   }
 
   /**
-   * Feeds received bytes (split anywhere). Never throws on bad input: it
-   * closes with PROTOCOL_ERROR. CONNACK is handled here: a refusal closes,
-   * an acceptance resumes or restarts the session; every later packet goes
-   * to handle_.
+   * Feeds received bytes (split anywhere). Never throws: bad input closes
+   * with PROTOCOL_ERROR, and an exception from an application callback run
+   * meanwhile (onConnect, onMessage or a subscription handler, onPublishDone,
+   * onSubscribed, onClose) is caught and counted in stats.thrown. CONNACK is
+   * handled here: a refusal closes, an acceptance resumes or restarts the
+   * session; every later packet goes to handle_.
    */
   onData(chunk: string, now: number): void {
     if (this.phase === Phase.CLOSED) return;
@@ -245,27 +251,36 @@ export class Publisher {
     let p = framer.next();
     // A packet may close the connection: re-read the phase (TS keeps the narrowing).
     while (p && (this.phase as Phase) !== Phase.CLOSED) {
-      if ((this.phase === Phase.CONNECTING) !== (p.type === PacketType.CONNACK)) {
-        // The first packet from the broker must be CONNACK, and only the first [MQTT-3.2.0-1].
-        this.close_('PROTOCOL_ERROR');
-      } else if (p.type === PacketType.CONNACK && p.returnCode !== 0) {
-        // Close reasons for return codes 1..5 [MQTT 3.2.2.3]: a literal, so the strings stay in flash until needed.
-        const refused: CloseReason[] = ['REFUSED_PROTOCOL_VERSION', 'REFUSED_IDENTIFIER', 'REFUSED_SERVER_UNAVAILABLE', 'REFUSED_BAD_CREDENTIALS', 'REFUSED_NOT_AUTHORIZED'];
-        this.close_(refused[p.returnCode - 1]);
-      } else if (p.type === PacketType.CONNACK) {
-        // Pipelined (canSend_ already set): a clean session was started at
-        // CONNECT; on a persistent one the QoS 1 messages are written, QoS 2
-        // waited for this answer.
-        const early = this.canSend_;
-        const resume = p.sessionPresent && !this.cleanSession_;
-        this.phase = Phase.CONNECTED;
-        this.stats.connacks++;
-        if (!early || !this.cleanSession_) this.startSession_(resume);
-        this.canSend_ = true;
-        this.pump_(!resume ? 3 : early ? 2 : 1);
-        if (this.connected_) this.connected_(p.sessionPresent);
-      } else {
-        this.handle_(p);
+      try {
+        if ((this.phase === Phase.CONNECTING) !== (p.type === PacketType.CONNACK)) {
+          // The first packet from the broker must be CONNACK, and only the first [MQTT-3.2.0-1].
+          this.close_('PROTOCOL_ERROR');
+        } else if (p.type === PacketType.CONNACK && p.returnCode !== 0) {
+          // Close reasons for return codes 1..5 [MQTT 3.2.2.3]: a literal, so the strings stay in flash until needed.
+          const refused: CloseReason[] = ['REFUSED_PROTOCOL_VERSION', 'REFUSED_IDENTIFIER', 'REFUSED_SERVER_UNAVAILABLE', 'REFUSED_BAD_CREDENTIALS', 'REFUSED_NOT_AUTHORIZED'];
+          this.close_(refused[p.returnCode - 1]);
+        } else if (p.type === PacketType.CONNACK) {
+          // Pipelined (canSend_ already set): a clean session was started at
+          // CONNECT; on a persistent one the QoS 1 messages are written, QoS 2
+          // waited for this answer.
+          const early = this.canSend_;
+          const resume = p.sessionPresent && !this.cleanSession_;
+          this.phase = Phase.CONNECTED;
+          this.stats.connacks++;
+          if (!early || !this.cleanSession_) this.startSession_(resume);
+          this.canSend_ = true;
+          this.pump_(!resume ? 3 : early ? 2 : 1);
+          if (this.connected_) this.connected_(p.sessionPresent);
+        } else {
+          this.handle_(p);
+        }
+      } catch {
+        // A callback threw. Not into the host: Espruino removes a throwing
+        // socket `data` handler for good, and the rest of the chunk would go
+        // unread. The packet was handled (handle_ still acknowledges a message
+        // whose handler threw); a throw from onPublishDone skipped pump_.
+        this.stats.thrown++;
+        this.pump_(3);
       }
       p = framer.next();
     }
@@ -497,18 +512,32 @@ export class Publisher {
     switch (p.type) {
       case PacketType.PUBLISH: {
         // QoS 2 is delivered once per packet id until PUBREL [MQTT 4.3.3]
-        // (within Inbound.QOS2_LIMIT).
+        // (within Inbound.QOS2_LIMIT, and within one run: the ids are not
+        // stored). The id is noted before delivery: a handler that throws
+        // has had its one delivery.
         const inbound = this.inbound_;
         if (p.qos === 2) {
           if (inbound.indexOf(p.packetId) >= 0) return this.send_(encodeAck(PacketType.PUBREC, p.packetId));
           if (inbound.length >= Inbound.QOS2_LIMIT) inbound.shift();
           inbound.push(p.packetId);
         }
-        this.stats.received++;
-        this.receive_(p);
-        // Acknowledge after delivery, and only on the connection it came from.
-        if (p.qos > 0 && this.phase !== Phase.CLOSED) {
-          this.send_(encodeAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId));
+        try {
+          if (p.topic === '') {
+            // The framer's mark of an oversized PUBLISH it skipped: the broker
+            // would re-send it on every connection, so it is acknowledged,
+            // counted and reported, never delivered.
+            this.stats.tooLarge++;
+            this.lastError = 'PACKET_TOO_LARGE';
+          } else {
+            this.stats.received++;
+            this.receive_(p);
+          }
+        } finally {
+          // Acknowledge after delivery, even if a handler threw (onData
+          // catches it), and only on the connection it came from.
+          if (p.qos > 0 && this.phase !== Phase.CLOSED) {
+            this.send_(encodeAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId));
+          }
         }
         return;
       }

@@ -11,22 +11,35 @@
  *                     sup.onOpen(transport, now) / sup.onOpenFailed(code, now)
  *   resolve(name)  -> optional; host looks the name up and reports
  *                     sup.onResolved(address | undefined, now). The address is
- *                     cached and reused for every later open() ("DNS resolved
- *                     once"); it is forgotten on give-up. Without `resolve`,
+ *                     cached and reused for later open()s ("DNS resolved
+ *                     once"); it is forgotten on give-up and after every
+ *                     Retry.RESOLVE_AFTER consecutive failures, so that a
+ *                     broker that moved is found again. Without `resolve`,
  *                     open() receives `host` unchanged.
  *
  * Backoff: after the n-th consecutive failure the next attempt waits
- * random() * min(maxDelay, baseDelay * 2^(n-1)) ms (full jitter); after a
- * CONNACK refusal at least refusedDelay ms, since retrying at once cannot
- * succeed and only loads the broker. A connection that reached CONNACK resets
- * the count. Give-up after maxAttempts failures or budgetMs of failing calls
- * onGiveUp so a battery node can sleep; start() begins again.
+ * random() * min(maxDelay, baseDelay * 2^(n-1)) ms (full jitter). After a
+ * failure that retrying soon cannot cure, refusedDelay * (1 + random()) ms
+ * (jittered too, so that a fleet refused at once does not retry in
+ * lockstep): a CONNACK refusal, except 3 "server unavailable", which is
+ * transient and takes the normal backoff; and BAD_CONNECT (a CONNECT that
+ * cannot be encoded, or credentials that cannot be had). A connection
+ * counts as a success, resetting the count, only once it has stayed up
+ * stableMs after CONNACK: a broker that accepts then drops us at once (a
+ * poison message, a flapping link) keeps backing off and can give up. Give-up
+ * after maxAttempts failures or budgetMs of failing calls onGiveUp so a
+ * battery node can sleep; start() begins again.
  */
 import { Transport } from './transport';
 
+/** Retry.RESOLVE_AFTER: consecutive failures after which the cached address is looked up again. */
+export const enum Retry {
+  RESOLVE_AFTER = 3,
+}
+
 /** What the supervisor reads from and calls on a client (MqttClient and Publisher fit). */
 export interface Supervised {
-  /** 0 when closed. */
+  /** 0 when closed, 2 once CONNACK accepted the connection. */
   phase: number;
   closeReason: string | undefined;
   stats: { connacks: number };
@@ -50,8 +63,10 @@ export interface SupervisorOptions {
   baseDelay?: number;
   /** Cap of the backoff window in ms, default 60000. */
   maxDelay?: number;
-  /** Minimum delay after a CONNACK refusal in ms, default 300000. */
+  /** Delay after a refusal or BAD_CONNECT in ms, jittered up to twice this, default 300000. */
   refusedDelay?: number;
+  /** Ms a connection must stay up after CONNACK to count as a success, default 20000. */
+  stableMs?: number;
   /** Ms allowed for resolve/open to report back, default 30000. */
   openTimeout?: number;
   /** Give up after this many consecutive failures; 0 (default) never. */
@@ -85,9 +100,9 @@ export class Supervisor {
    * field each: on Espruino every field costs heap.
    */
   private o_: SupervisorOptions;
-  /** When the pending resolve/open began. */
+  /** When the pending resolve/open began; while RUNNING, when CONNACK was seen. */
   private since_: number;
-  /** When the current run of failures began, -1 while connected. */
+  /** When the current run of failures began, -1 after a stable connection (stableMs). */
   private failingSince_: number;
   private connacks_: number;
 
@@ -137,15 +152,19 @@ export class Supervisor {
     } else if (st === SupervisorState.RUNNING) {
       const c = o.client;
       if (c.stats.connacks !== this.connacks_) {
-        // The broker accepted us at least once since the last look: a success.
+        // The broker accepted us: the connection is on probation from now.
         this.connacks_ = c.stats.connacks;
+        this.since_ = now;
+      } else if (c.phase === 2 && this.failingSince_ >= 0 && now - this.since_ >= (o.stableMs ?? 20000)) {
+        // Up (phase CONNECTED) for stableMs since that CONNACK: a success.
         this.attempts = 0;
         this.failingSince_ = -1;
       }
       if (c.phase !== 0) return;
       // A deliberate disconnect() is the application's decision, not a failure.
-      if (c.closeReason === 'DISCONNECTED') this.state = SupervisorState.IDLE;
-      else this.fail_(now, c.closeReason !== undefined && c.closeReason.indexOf('REFUSED_') === 0);
+      const why = c.closeReason;
+      if (why === 'DISCONNECTED') this.state = SupervisorState.IDLE;
+      else this.fail_(now, why === 'BAD_CONNECT' || (why !== undefined && why.indexOf('REFUSED_') === 0 && why !== 'REFUSED_SERVER_UNAVAILABLE'));
     }
   }
 
@@ -178,7 +197,7 @@ export class Supervisor {
     this.fail_(now, false);
   }
 
-  /** Counts a failure, then gives up or schedules the next attempt. */
+  /** Counts a failure, then gives up or schedules the next attempt (`refused`: one retrying soon cannot cure). */
   private fail_(now: number, refused: boolean): void {
     const o = this.o_;
     const maxAttempts = o.maxAttempts ?? 0;
@@ -193,9 +212,10 @@ export class Supervisor {
       if (o.onGiveUp) o.onGiveUp(n);
       return;
     }
-    let delay = o.random() * Math.min(o.maxDelay ?? 60000, (o.baseDelay ?? 1000) * Math.pow(2, n - 1));
-    if (refused && delay < refusedDelay) delay = refusedDelay;
-    this.nextAt = now + delay;
+    // The address may be what fails (the broker moved): look it up again now and then.
+    if (n % Retry.RESOLVE_AFTER === 0) this.address = undefined;
+    const r = o.random();
+    this.nextAt = now + (refused ? refusedDelay * (1 + r) : r * Math.min(o.maxDelay ?? 60000, (o.baseDelay ?? 1000) * Math.pow(2, n - 1)));
     this.state = SupervisorState.WAITING;
   }
 }

@@ -21,12 +21,13 @@ const tstl = require('typescript-to-lua') as
   { transpileProject(config: string, options: object, write: (file: string, data: string) => void): unknown };
 
 /**
- * Budgets about 10% above the sizes measured when they were set (46,024
- * bytes; luac5.1 -s 40,316 bytes): growth past them should be a decision,
- * since the bundle must fit an ESP8266's flash and heap. Raise them knowingly.
+ * Budgets about 10% above the sizes measured when they were set (52,281
+ * bytes; luac5.1 -s 45,251 bytes, after the engine's hardening): growth past
+ * them should be a decision, since the bundle must fit an ESP8266's flash
+ * and heap. Raise them knowingly.
  */
-const BUNDLE_BUDGET = 50600;
-const LUAC_BUDGET = 44300;
+const BUNDLE_BUDGET = 57500;
+const LUAC_BUDGET = 49800;
 
 /** tstl builds a whole TypeScript program, twice here: seconds, more on a busy machine. */
 const SLOW_TIMEOUT_MS = 120000;

@@ -212,10 +212,10 @@ describe('close', () => {
     expect(t.closes).toBe(1);
   });
 
-  it('reports an oversized packet with PACKET_TOO_LARGE', () => {
+  it('reports an oversized packet other than PUBLISH with PACKET_TOO_LARGE', () => {
     const h = harness({ maxPacketSize: 100 });
     h.online();
-    h.feed(broker.publish('t', 'x'.repeat(200), 0));
+    h.feed(broker.suback(1, new Array(200).fill(0)));
     expect(h.ev.closes).toEqual([['PROTOCOL_ERROR', 'PACKET_TOO_LARGE']]);
   });
 

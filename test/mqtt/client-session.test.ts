@@ -151,6 +151,75 @@ describe('subscribe / unsubscribe', () => {
     h.client.onClose(h.clock.now);
     expect(h.online(false).takeCmds()).toEqual(['connect', 'publish']);
   });
+
+  it('re-sends an UNSUBSCRIBE lost with the link whenever the session resumes, until its UNSUBACK', () => {
+    const h = harness({ cleanSession: false });
+    let t = h.online(false);
+    h.client.subscribe('a', 1, undefined);
+    const [s] = t.take().filter((p) => p.cmd === 'subscribe') as mp.ISubscribePacket[];
+    h.feed(broker.suback(s.messageId!, [1]));
+    h.client.unsubscribe('a');
+    expect(t.takeCmds()).toEqual(['unsubscribe']);
+    h.client.onClose(h.clock.now); // the UNSUBSCRIBE never reached the broker
+    t = h.online(true);
+    const [again] = t.take().filter((p) => p.cmd === 'unsubscribe') as mp.IUnsubscribePacket[];
+    expect(again.unsubscriptions).toEqual(['a']);
+    // Still unanswered: sent again at the next resume too.
+    h.client.onClose(h.clock.now);
+    t = h.online(true);
+    const [third] = t.take().filter((p) => p.cmd === 'unsubscribe') as mp.IUnsubscribePacket[];
+    expect(third.unsubscriptions).toEqual(['a']);
+    h.feed(broker.unsuback(third.messageId!));
+    h.client.onClose(h.clock.now);
+    expect(h.online(true).takeCmds()).toEqual(['connect']);
+  });
+
+  it('sends an UNSUBSCRIBE made offline when the session resumes, before re-subscribing a filter subscribed again', () => {
+    const h = harness({ cleanSession: false });
+    const t = h.online(false);
+    h.client.subscribe('a', 1, undefined);
+    h.client.subscribe('b', 1, undefined);
+    h.feed(broker.suback(1, [1]) + broker.suback(2, [1]));
+    h.client.onClose(h.clock.now);
+    h.client.unsubscribe('a');
+    h.client.unsubscribe('b');
+    h.client.subscribe('b', 0, undefined);
+    t.take();
+    const sent = h.online(true).take();
+    expect(sent.map((p) => p.cmd)).toEqual(['connect', 'unsubscribe', 'subscribe']);
+    expect((sent[1] as mp.IUnsubscribePacket).unsubscriptions).toEqual(['a', 'b']);
+    expect((sent[2] as mp.ISubscribePacket).subscriptions).toEqual([{ topic: 'b', qos: 0 }]);
+  });
+
+  it('forgets unanswered UNSUBSCRIBEs on a new session (the broker holds no subscription)', () => {
+    const h = harness({ cleanSession: false });
+    h.online(false);
+    h.client.subscribe('a', 1, undefined);
+    h.feed(broker.suback(1, [1]));
+    h.client.unsubscribe('a');
+    h.client.onClose(h.clock.now);
+    expect(h.online(false).takeCmds()).toEqual(['connect']);
+    h.client.onClose(h.clock.now);
+    expect(h.online(true).takeCmds()).toEqual(['connect']);
+  });
+
+  it('unsubscribing from inside a handler skips no other handler', () => {
+    const h = harness();
+    h.online();
+    const seen: string[] = [];
+    h.client.subscribe('a/x', 0, () => seen.push('0'));
+    h.client.subscribe('a/#', 0, () => {
+      seen.push('1');
+      h.client.unsubscribe('a/x'); // an earlier one
+      h.client.unsubscribe('a/#'); // itself
+    });
+    h.client.subscribe('a/+', 0, () => seen.push('2'));
+    h.client.subscribe('+/x', 0, () => seen.push('3'));
+    h.feed(broker.publish('a/x', 'v', 0));
+    expect(seen).toEqual(['0', '1', '2', '3']);
+    h.feed(broker.publish('a/x', 'v', 0));
+    expect(seen.slice(4)).toEqual(['2', '3']);
+  });
 });
 
 describe('inbound', () => {

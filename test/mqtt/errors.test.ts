@@ -50,7 +50,7 @@ describe.each(errorFixtures.map((f) => [f.name, f] as const))('%s', (_name, fixt
  */
 const ALL_CODES = [
   'BAD_FILTER', 'BAD_FLAGS', 'BAD_LENGTH', 'BAD_PROTOCOL', 'BAD_QOS', 'BAD_RETURN_CODE', 'BAD_UTF8', 'EMPTY_TOPIC',
-  'MALFORMED_LENGTH', 'NO_TOPICS', 'PACKET_TOO_LARGE', 'TOPIC_WILDCARD', 'TRUNCATED', 'UNEXPECTED_TYPE',
+  'MALFORMED_LENGTH', 'NO_TOPICS', 'NOT_DRAINED', 'PACKET_TOO_LARGE', 'TOPIC_WILDCARD', 'TRUNCATED', 'UNEXPECTED_TYPE',
   'UNKNOWN_TYPE', 'ZERO_PACKET_ID',
 ] as const;
 type Listed = (typeof ALL_CODES)[number];
@@ -66,8 +66,9 @@ test('every code has its own readable message', () => {
 
 test('the error fixtures cover every code the decoder and framer can produce', () => {
   const codes = new Set(errorFixtures.map((f) => f.error));
-  // UNEXPECTED_TYPE comes from decodeFromBroker only (the client's decoder; see the fuzz).
-  expect([...codes, 'UNEXPECTED_TYPE'].sort()).toEqual([...ALL_CODES].sort());
+  // UNEXPECTED_TYPE comes from decodeFromBroker only (the client's decoder; see the fuzz),
+  // NOT_DRAINED from a caller's misuse of push() (framer.test.ts).
+  expect([...codes, 'UNEXPECTED_TYPE', 'NOT_DRAINED'].sort()).toEqual([...ALL_CODES].sort());
   for (const code of codes) expect(codecErrorMessage(code)).toMatch(/\w/);
 });
 

@@ -1,9 +1,12 @@
 /**
  * The reconnect supervisor driving a real client on scripted transports and a
  * fake clock: full-jitter backoff bounds and cap (seeded random), refusal
- * back-off, give-up by attempts and by time budget, cached DNS, timeouts.
+ * back-off (jittered), success only after a stable connection, give-up by
+ * attempts and by time budget, cached DNS looked up again after failures,
+ * timeouts.
  */
-import { createSupervisor, Supervisor, SupervisorOptions } from '../../firmware/mqtt/supervisor';
+import { ClientOptions } from '../../firmware/mqtt/options';
+import { createSupervisor, Retry, Supervisor, SupervisorOptions } from '../../firmware/mqtt/supervisor';
 import { seededRandom } from '../support/fake-clock';
 import { broker, harness, Harness, ScriptedTransport } from '../support/scripted-transport';
 
@@ -20,8 +23,8 @@ interface Rig {
   untilOpen(): number;
 }
 
-function rig(opts: Partial<SupervisorOptions> = {}): Rig {
-  const h = harness();
+function rig(opts: Partial<SupervisorOptions> = {}, client: Partial<ClientOptions> = {}): Rig {
+  const h = harness(client);
   const r: Rig = {
     h,
     opens: [],
@@ -141,6 +144,76 @@ describe('Supervisor', () => {
     expect(r.opens.length).toBe(2);
   });
 
+  it('waits refusedDelay * (1 + random()) after a refusal: jittered, at least refusedDelay, under twice it', () => {
+    for (const x of [0, 0.25, 0.999]) {
+      const r = rig({ refusedDelay: 10000, random: () => x });
+      r.sup.start(r.h.clock.now);
+      r.advance(1000);
+      opened(r);
+      r.h.client.onData(broker.connack(false, 4), r.h.clock.now);
+      r.sup.tick(r.h.clock.now);
+      expect(r.sup.nextAt - r.h.clock.now).toBeCloseTo(10000 * (1 + x), 6);
+    }
+  });
+
+  it('BAD_CONNECT (a CONNECT that cannot be encoded) waits like a refusal', () => {
+    const r = rig({ refusedDelay: 120000, maxDelay: 10000, random: () => 0.5 }, { clientId: 'x'.repeat(70000) });
+    r.sup.start(r.h.clock.now);
+    r.advance(1000);
+    opened(r);
+    r.sup.tick(r.h.clock.now);
+    expect(r.h.client.closeReason).toBe('BAD_CONNECT');
+    expect(r.sup.nextAt - r.h.clock.now).toBe(180000);
+    r.advance(179000);
+    expect(r.opens.length).toBe(1);
+    r.advance(1000);
+    expect(r.opens.length).toBe(2);
+  });
+
+  it('server unavailable (CONNACK 3) is transient: the normal backoff, not refusedDelay', () => {
+    const r = rig({ baseDelay: 1000, refusedDelay: 120000, random: () => 0.5 });
+    r.sup.start(r.h.clock.now);
+    r.advance(1000);
+    opened(r);
+    r.h.client.onData(broker.connack(false, 3), r.h.clock.now);
+    r.sup.tick(r.h.clock.now);
+    expect(r.h.client.closeReason).toBe('REFUSED_SERVER_UNAVAILABLE');
+    expect(r.sup.nextAt - r.h.clock.now).toBe(500);
+  });
+
+  it('counts a connection as a success only once it stayed up stableMs after CONNACK', () => {
+    const r = rig({ stableMs: 10000, baseDelay: 1000 });
+    r.sup.start(r.h.clock.now);
+    r.advance(1000);
+    r.sup.onOpenFailed('E', r.h.clock.now);
+    r.untilOpen();
+    opened(r);
+    r.h.client.onData(broker.connack(false), r.h.clock.now);
+    r.sup.tick(r.h.clock.now);
+    r.advance(9000);
+    expect(r.sup.attempts).toBe(1);
+    r.advance(1000);
+    expect(r.sup.attempts).toBe(0);
+  });
+
+  it('gives up on a broker that accepts then drops every connection (maxAttempts, and budgetMs)', () => {
+    for (const limit of [{ maxAttempts: 4 }, { budgetMs: 60000 }]) {
+      const r = rig({ ...limit, baseDelay: 1000, maxDelay: 4000 });
+      r.sup.start(r.h.clock.now);
+      for (let i = 0; i < 1000 && r.giveUps.length === 0; i++) {
+        r.advance(1000);
+        if (r.sup.state !== 3) continue;
+        opened(r);
+        r.h.client.onData(broker.connack(false), r.h.clock.now);
+        r.advance(2000);
+        r.h.client.onClose(r.h.clock.now);
+      }
+      expect(r.giveUps.length).toBe(1);
+      if (limit.maxAttempts) expect(r.giveUps).toEqual([4]);
+      expect(r.h.client.stats.connacks).toBe(r.opens.length);
+    }
+  });
+
   it('gives up after maxAttempts failures and calls onGiveUp once', () => {
     const r = rig({ maxAttempts: 3 });
     r.sup.start(r.h.clock.now);
@@ -187,6 +260,24 @@ describe('Supervisor', () => {
     r.untilOpen();
     expect(r.opens).toEqual(['10.0.0.5', '10.0.0.5']);
     expect(r.resolves).toEqual(['broker.lan']);
+  });
+
+  it(`looks the name up again after ${Retry.RESOLVE_AFTER} consecutive failures (the broker may have moved)`, () => {
+    const r = rig({ resolve: (name) => r.resolves.push(name) });
+    r.sup.start(r.h.clock.now);
+    r.advance(1000);
+    r.sup.onResolved('10.0.0.5', r.h.clock.now);
+    for (let n = 1; n < Retry.RESOLVE_AFTER; n++) {
+      r.sup.onOpenFailed('ECONNREFUSED', r.h.clock.now);
+      r.untilOpen();
+    }
+    expect(r.resolves.length).toBe(1);
+    r.sup.onOpenFailed('ECONNREFUSED', r.h.clock.now);
+    const start = r.h.clock.now;
+    while (r.resolves.length === 1 && r.h.clock.now - start < 600000) r.advance(100);
+    expect(r.resolves).toEqual(['broker.lan', 'broker.lan']);
+    r.sup.onResolved('10.0.0.6', r.h.clock.now);
+    expect(r.opens[r.opens.length - 1]).toBe('10.0.0.6');
   });
 
   it('counts a failed lookup as a failed attempt', () => {
