@@ -51,7 +51,7 @@ export class MqttClient extends Publisher {
    */
   subscribe(filter: string, qos: QoS, handler: MessageHandler | undefined): 'BAD_FILTER' | undefined {
     const id = this.allocId_();
-    const packet = validFilter(filter) ? encodeFilters(PacketType.SUBSCRIBE, id, [{ topic: filter, qos: qos }]) : undefined;
+    const packet = typeof filter === 'string' && validFilter(filter) ? encodeFilters(PacketType.SUBSCRIBE, id, [{ topic: filter, qos: qos }]) : undefined;
     if (packet === undefined) return 'BAD_FILTER';
     let sub: Sub | undefined;
     for (const s of this.subs_) if (s.topic === filter) sub = s;
@@ -62,7 +62,9 @@ export class MqttClient extends Publisher {
     sub.qos = qos;
     sub.handler_ = handler;
     sub.granted_ = -1;
-    if (this.canSend_) {
+    if (this.started_()) {
+      // A SUBSCRIBE of this filter still unanswered keeps its id until its SUBACK [MQTT-2.3.1-2].
+      if (sub.packetId_ !== 0) this.held_.push({ topic: '', packetId_: sub.packetId_ });
       sub.packetId_ = id;
       sub.index_ = 0;
       this.send_(packet);
@@ -89,7 +91,7 @@ export class MqttClient extends Publisher {
     if (i <= this.routing_) this.routing_--;
     // Its SUBSCRIBE, if still unanswered, keeps its id until the SUBACK [MQTT-2.3.1-2].
     if (sub.packetId_ !== 0) this.held_.push({ topic: '', packetId_: sub.packetId_ });
-    const id = this.canSend_ ? this.allocId_() : 0;
+    const id = this.started_() ? this.allocId_() : 0;
     this.held_.push({ topic: filter, packetId_: id });
     if (id !== 0) this.send_(encodeFilters(PacketType.UNSUBSCRIBE, id, [filter]));
     return true;
@@ -131,6 +133,11 @@ export class MqttClient extends Publisher {
       list[i].index_ = i;
     }
     this.send_(encodeFilters(PacketType.SUBSCRIBE, id, list));
+  }
+
+  /** True once startSession_ ran on this connection: at CONNACK, or at CONNECT on a pipelined clean session. */
+  private started_(): boolean {
+    return this.phase === Phase.CONNECTED || (this.canSend_ && this.cleanSession_);
   }
 
   /**

@@ -85,7 +85,7 @@ export interface ClientOptions {
   maxPacketSize?: number;
   /** Ms to wait for CONNACK. Default 10000. */
   connectTimeout?: number;
-  /** Write PUBLISH/SUBSCRIBE before CONNACK [MQTT 3.1.4] (persistent session: QoS 1 only). Default false. */
+  /** Write PUBLISH/SUBSCRIBE before CONNACK [MQTT 3.1.4] (persistent session: QoS 0 and 1 only; QoS 2, PUBREL and subscriptions wait for CONNACK). Default false. */
   pipeline?: boolean;
   /** Where save() keeps the outbox; it is restored at creation. */
   store?: Store;

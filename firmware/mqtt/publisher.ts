@@ -60,7 +60,7 @@ export class Publisher {
    * (see stats.tooLarge; the connection stays up).
    */
   lastError: CloseDetail | undefined;
-  private cleanSession_: boolean;
+  protected cleanSession_: boolean;
   private maxInflight_: number;
   private maxMessages_: number;
   private maxBytes_: number;
@@ -191,7 +191,7 @@ export class Publisher {
    * Starts a session on an OPEN transport: writes CONNECT (credentials are
    * asked for now) and, with `pipeline`, queued messages right after it
    * [MQTT 3.1.4]: on a clean session all of them (and MqttClient's
-   * subscriptions), on a persistent one only QoS 1 (see pump_). Ignored
+   * subscriptions), on a persistent one QoS 0 and 1 only (see pump_). Ignored
    * unless the client is closed. The outcome arrives as onConnect or onClose
    * (BAD_CONNECT when CONNECT cannot be encoded or the provider threw).
    */
@@ -284,7 +284,13 @@ export class Publisher {
       }
       p = framer.next();
     }
-    if (framer.error !== undefined) this.close_('PROTOCOL_ERROR', framer.error);
+    if (framer.error !== undefined) {
+      try {
+        this.close_('PROTOCOL_ERROR', framer.error);
+      } catch {
+        this.stats.thrown++;
+      }
+    }
   }
 
   /** The host reports that the link was lost: reason CONNECTION_LOST. */
@@ -328,7 +334,7 @@ export class Publisher {
     const size = packet === undefined ? 0 : packet.length;
     const maxBytes = this.maxBytes_;
     const box = this.outbox;
-    let code: PublishError | undefined = topicNameError(topic);
+    let code: PublishError | undefined = typeof topic !== 'string' ? 'BAD_MESSAGE' : topicNameError(topic);
     if (code === undefined && packet === undefined) {
       // Why the encoder refused: the topic (ill-formed or too long), else the payload or QoS.
       const name: string | undefined = encodeUtf8(topic);
@@ -372,16 +378,18 @@ export class Publisher {
       this.stats.rejected++;
       return code;
     }
+    // The token is taken first: pump_ may call back into publish() (onPublishDone).
+    const token = ++this.tokens_;
+    this.stats.published++;
     if (qos === 0) {
       this.send_(packet);
     } else {
-      box.msgs.push({ token: this.tokens_ + 1, topic: topic, payload: payload, qos: qos, retain: retain, packetId: id, state: MsgState.QUEUED, size: size });
+      box.msgs.push({ token: token, topic: topic, payload: payload, qos: qos, retain: retain, packetId: id, state: MsgState.QUEUED, size: size });
       box.bytes += size;
       this.dirty_ = true;
       this.pump_(3);
     }
-    this.stats.published++;
-    return ++this.tokens_;
+    return token;
   }
 
   /** Sends DISCONNECT (so the broker discards the will) and closes: reason DISCONNECTED. */
@@ -516,6 +524,7 @@ export class Publisher {
         // stored). The id is noted before delivery: a handler that throws
         // has had its one delivery.
         const inbound = this.inbound_;
+        const from = this.transport_;
         if (p.qos === 2) {
           if (inbound.indexOf(p.packetId) >= 0) return this.send_(encodeAck(PacketType.PUBREC, p.packetId));
           if (inbound.length >= Inbound.QOS2_LIMIT) inbound.shift();
@@ -535,7 +544,7 @@ export class Publisher {
         } finally {
           // Acknowledge after delivery, even if a handler threw (onData
           // catches it), and only on the connection it came from.
-          if (p.qos > 0 && this.phase !== Phase.CLOSED) {
+          if (p.qos > 0 && this.phase !== Phase.CLOSED && this.transport_ === from) {
             this.send_(encodeAck(p.qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, p.packetId));
           }
         }
