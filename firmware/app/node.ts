@@ -9,8 +9,10 @@
  *                     `seq` that grows by one per reading and is never reused.
  *
  * Continuous mode ticks once a second. Deep-sleep mode takes one reading
- * per wake, waits until the outbox is empty (or the awake budget is spent),
- * saves what is still unacknowledged to flash and sleeps `interval` seconds.
+ * per wake, queued between "online" and "offline" and written with CONNECT
+ * (pipelined), waits until the outbox is empty (or the awake budget is
+ * spent), saves what is still unacknowledged to flash and sleeps `interval`
+ * seconds.
  *
  * Sequence numbers survive reboots and power loss without a flash write per
  * reading: the Storage file node.seq holds a ceiling, a number no reading
@@ -87,7 +89,6 @@ export class TelemetryNode implements NetListener, WifiListener {
   nextSampleAt_: number;
   awakeUntil_: number;
   sleeping_: boolean;
-  saidOffline_: boolean;
   bootAt_: number;
   /**
    * Builds the client and supervisor from `config` and STARTS: joins Wi-Fi
@@ -115,7 +116,6 @@ export class TelemetryNode implements NetListener, WifiListener {
     if (config.broker.cert !== undefined) this.options_.cert = config.broker.cert;
     if (config.broker.key !== undefined) this.options_.key = config.broker.key;
     this.sleeping_ = false;
-    this.saidOffline_ = false;
     /**
      * The one callback of the periodic tick (no argument), the supervisor's
      * give-up (a number) and the client's onConnect (a boolean), onClose (a
@@ -131,6 +131,8 @@ export class TelemetryNode implements NetListener, WifiListener {
       const log = hal.log;
       if (typeof a === 'boolean') {
         log.write(LogLevel.INFO, 'mqtt connected' + (a ? ' (session resumed)' : ''));
+        // Deep-sleep mode queues its statuses with the reading (tick).
+        if (node.deepSleep_) return;
         // One queued "online" is enough: on a flapping link unacknowledged
         // ones would otherwise fill a small outbox and crowd out readings.
         const msgs = node.client.outbox.msgs;
@@ -211,6 +213,15 @@ export class TelemetryNode implements NetListener, WifiListener {
     this.supervisor.tick(now);
     if (now >= this.nextSampleAt_) {
       this.nextSampleAt_ = this.deepSleep_ ? Infinity : now + this.interval_ * 1000;
+      // Deep-sleep mode: "online", the reading and "offline" (retained, QoS 1)
+      // all go right after CONNECT (pipelined), so the wake ends after one
+      // round trip. A status still in the outbox (an earlier wake's, restored
+      // from flash) says it all already: failed wakes must not fill a small
+      // outbox with statuses.
+      let say = this.deepSleep_;
+      const msgs = client.outbox.msgs;
+      for (let i = 0; i < msgs.length; i++) if (msgs[i].topic === this.statusTopic_) say = false;
+      if (say) client.publish(this.statusTopic_, 'online', 1, true);
       if (this.seq >= this.seqCeiling_) {
         // Espruino deletes the old file before writing the new one: after a
         // failed write flash may hold nothing. Then use no number until a new
@@ -222,16 +233,13 @@ export class TelemetryNode implements NetListener, WifiListener {
       }
       const r = this.seq < this.seqCeiling_ ? client.publish(this.telemetryTopic_, reading(this, this.seq++, now), 1, false) : 'FLASH_WRITE_FAILED';
       if (typeof r === 'string') hal.log.write(LogLevel.ERROR, 'reading refused: ' + r);
+      if (say) client.publish(this.statusTopic_, 'offline', 1, true);
     }
     if (!this.deepSleep_) return;
-    // Once every reading is acknowledged, say "offline" (retained, QoS 1) and
-    // sleep when that is acknowledged too; sleep anyway when the budget is spent.
+    // Sleep once everything is acknowledged, or anyway when the budget is spent.
     const pending = client.outbox.msgs.length;
     if (now >= this.awakeUntil_) return this.sleepNow('awake budget spent, ' + pending + ' unacknowledged');
-    if (pending > 0 || client.phase !== Phase.CONNECTED) return;
-    if (this.saidOffline_) return this.sleepNow('all acknowledged');
-    this.saidOffline_ = true;
-    client.publish(this.statusTopic_, 'offline', 1, true);
+    if (pending === 0 && client.phase === Phase.CONNECTED) this.sleepNow('all acknowledged');
   }
 
   /**
@@ -262,7 +270,6 @@ export class TelemetryNode implements NetListener, WifiListener {
       if (hal.sleep.deepSleep(this.interval_) === undefined) return;
       hal.log.write(LogLevel.ERROR, 'deep sleep failed: staying awake ' + Timing.AWAKE_BUDGET_MS / 1000 + ' s more');
       this.sleeping_ = false;
-      this.saidOffline_ = false;
       this.nextSampleAt_ = now;
     } else {
       hal.log.write(LogLevel.ERROR, 'flash write failed: staying awake ' + Timing.AWAKE_BUDGET_MS / 1000 + ' s more, ' + client.outbox.msgs.length + ' unacknowledged');

@@ -105,13 +105,15 @@ function ackAll(f: Fake, c: FakeConnection): mp.IPublishPacket[] {
   return pubs;
 }
 
-/** Deep-sleep mode: PUBACKs the reading, "online" and "offline" on `c` over three ticks; the node then sleeps. */
+/** Deep-sleep mode: PUBACKs what the wake wrote on `c` ("online", the reading, "offline"); the node sleeps at the next tick. */
 function ackUntilAsleep(node: TelemetryNode, f: Fake, c: FakeConnection): void {
-  run(node, f, 1000);
   ackAll(f, c);
   run(node, f, 1000);
-  ackAll(f, c);
-  run(node, f, 1000);
+}
+
+/** Packets as "cmd topic payload" ("cmd" alone when not a PUBLISH). */
+function described(packets: mp.Packet[]): string[] {
+  return packets.map((p) => (p.cmd === 'publish' ? 'publish ' + p.topic + ' ' + p.payload.toString() : p.cmd));
 }
 
 /** Wakes up from deep sleep: a fresh boot on the same flash; the seqs its first reading queued. */
@@ -122,17 +124,71 @@ function wakeAndRead(f: Fake): number[] {
   return queuedSeqs(woken);
 }
 
-test('deep sleep: reading, offline, sleep; a failed sleep starts another wake cycle', () => {
+test('deep sleep: one round trip per wake: CONNECT, "online", reading, "offline" before any broker byte; DISCONNECT and sleep after the acks', () => {
+  const f = fakeHal();
+  f.sleepResult = undefined;
+  const node = startNode(f.hal, config(true))!;
+  run(node, f, 1000);
+  const c = f.connections[0];
+  f.listener!.onOpen(c);
+  const written = c.take();
+  const wake = described(written);
+  expect(wake.length).toBe(4);
+  expect(wake[0]).toBe('connect');
+  expect(wake[1]).toBe('publish sensors/n1/status online');
+  expect(wake[2]).toMatch(/^publish sensors\/n1\/telemetry \{"seq":1,/);
+  expect(wake[3]).toBe('publish sensors/n1/status offline');
+  const pubs = written.filter((p) => p.cmd === 'publish') as mp.IPublishPacket[];
+  expect(pubs.map((p) => [p.qos, p.retain])).toEqual([[1, true], [1, false], [1, true]]);
+  // The broker's one answer: CONNACK and the three PUBACKs in one chunk.
+  f.listener!.onData(c, broker.connack(true) + pubs.map((p) => broker.puback(p.messageId!)).join(''));
+  expect(described(c.take())).toEqual([]);
+  run(node, f, 1000);
+  expect(described(c.take())).toEqual(['disconnect']);
+  expect(f.sleeps).toEqual([10]);
+  expect(f.logs.join('\n')).toMatch(/sleeping 10 s: all acknowledged/);
+});
+
+test('deep sleep: a status left unacknowledged by an earlier wake (restored from flash) means no new statuses, only the reading', () => {
+  const f = fakeHal();
+  f.sleepResult = undefined;
+  const node = startNode(f.hal, config(true))!;
+  run(node, f, 1000);
+  // The broker never answers: the awake budget ends with all three saved to flash.
+  run(node, f, 30000);
+  expect(f.sleeps).toEqual([10]);
+  // Two more failed wakes on the same flash (an outbox of 4 messages): each adds only its reading.
+  const expected: unknown[][] = [['online', 1, 'offline', 2], [1, 'offline', 2, 3]];
+  for (const queued of expected) {
+    const g = fakeHal(f.files);
+    g.sleepResult = undefined;
+    const woken = startNode(g.hal, config(true))!;
+    run(woken, g, 1000);
+    expect(woken.client.outbox.msgs.map((m) => (/status$/.test(m.topic) ? m.payload : JSON.parse(m.payload).seq))).toEqual(queued);
+    run(woken, g, 30000);
+    expect(g.sleeps).toEqual([10]);
+  }
+  // The broker is back: the wake delivers the restored messages and its reading, and no
+  // "online" at CONNACK either (it would be the retained status while the node sleeps).
+  // (An ESP8266-sized outbox this time, with room for an "online".)
+  const h = fakeHal(f.files);
+  h.sleepResult = undefined;
+  h.hal.outboxMessages = 8;
+  const last = startNode(h.hal, config(true))!;
+  run(last, h, 1000);
+  const c = accept(h);
+  expect(ackAll(h, c).map((p) => p.payload.toString().slice(0, 8))).toEqual(['{"seq":1', 'offline', '{"seq":2', '{"seq":3', '{"seq":4']);
+  run(last, h, 1000);
+  expect(c.takeCmds()).toEqual(['disconnect']);
+  expect(h.sleeps).toEqual([10]);
+});
+
+test('deep sleep: a failed sleep starts another wake cycle with its own statuses', () => {
   const f = fakeHal();
   const node = startNode(f.hal, config(true))!;
   run(node, f, 1000);
   const c = accept(f);
-  run(node, f, 1000);
-  const first = ackAll(f, c).map((p) => p.topic + ' ' + p.payload.toString());
-  expect(first[0]).toMatch(/^sensors\/n1\/telemetry \{"seq":1,/);
-  expect(first[1]).toBe('sensors/n1/status online');
-  run(node, f, 1000);
-  expect(ackAll(f, c).map((p) => p.payload.toString())).toEqual(['offline']);
+  expect(ackAll(f, c).map((p) => p.payload.toString().slice(0, 8))).toEqual(['online', '{"seq":1', 'offline']);
   run(node, f, 1000);
   expect(f.sleeps).toEqual([10]);
   expect(f.logs.join('\n')).toMatch(/deep sleep failed/);
@@ -141,23 +197,22 @@ test('deep sleep: reading, offline, sleep; a failed sleep starts another wake cy
   expect(f.connections.length).toBe(2);
   const c2 = accept(f);
   run(node, f, 1000);
-  const again = ackAll(f, c2).map((p) => p.payload.toString());
-  expect(again.some((p) => /^\{"seq":2,/.test(p))).toBe(true);
+  const again = ackAll(f, c2).map((p) => p.payload.toString().slice(0, 8));
+  expect(again).toEqual(['online', '{"seq":2', 'offline']);
 });
 
-test('deep sleep: a wake writes its reading right after CONNECT, before CONNACK (pipelining)', () => {
+test('continuous mode does not pipeline; it says "online" at CONNACK', () => {
   const f = fakeHal();
-  const node = startNode(f.hal, config(true))!;
+  const node = startNode(f.hal, config(false))!;
   run(node, f, 1000);
   const c = f.connections[0];
   f.listener!.onOpen(c);
-  expect(c.take().map((p) => p.cmd + ' ' + (p.cmd === 'publish' ? p.topic : ''))).toEqual(['connect ', 'publish sensors/n1/telemetry']);
-  // Continuous mode waits for CONNACK.
-  const g = fakeHal();
-  const awake = startNode(g.hal, config(false))!;
-  run(awake, g, 1000);
-  g.listener!.onOpen(g.connections[0]);
-  expect(g.connections[0].takeCmds()).toEqual(['connect']);
+  expect(c.takeCmds()).toEqual(['connect']);
+  f.listener!.onData(c, broker.connack(false));
+  const published = described(c.take()).sort();
+  expect(published.length).toBe(2);
+  expect(published[0]).toBe('publish sensors/n1/status online');
+  expect(published[1]).toMatch(/^publish sensors\/n1\/telemetry \{"seq":1,/);
 });
 
 test('deep sleep: when flash refuses the outbox, the node stays awake and connected, then sleeps once it is saved', () => {
@@ -172,7 +227,7 @@ test('deep sleep: when flash refuses the outbox, the node stays awake and connec
   f.saveFails = 'STORAGE_FULL';
   run(node, f, 30000);
   expect(f.sleeps).toEqual([]);
-  expect(f.logs.join('\n')).toMatch(/flash write failed: staying awake 30 s more, 2 unacknowledged/);
+  expect(f.logs.join('\n')).toMatch(/flash write failed: staying awake 30 s more, 3 unacknowledged/);
   expect(f.connections.length).toBe(1);
   expect(c.take().some((p) => p.cmd === 'disconnect')).toBe(false);
   // Flash works again: at the end of the next budget the reading goes to flash and the node sleeps.

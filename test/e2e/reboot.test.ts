@@ -70,17 +70,19 @@ describeIfMosquitto('e2e reboot and deep sleep: seq never repeats', () => {
 
     expect(node.bootCount).toBe(SLEEPS);
     expect(distinctSeqs(readings(rec, id))).toEqual([1, 2, 3, 4]);
-    // Arrival order (one publisher, one subscriber: order is kept): reading n, then "offline", then reading n + 1.
+    // Arrival order (one publisher, one subscriber: order is kept): "online", reading n, "offline", then reading n + 1.
     const order = rec.messages.filter(ofNode).map((m) => (m.topic.endsWith('/telemetry') ? 'T' + m.seq : m.payload.toString()));
     const positions = (x: string): number[] => order.map((v, i) => (v === x ? i : -1)).filter((i) => i >= 0);
     const offline = positions('offline');
+    const online = positions('online');
     for (let n = 1; n <= SLEEPS; n++) {
       const t = order.indexOf('T' + n);
+      expect(online[n - 1]).toBeLessThan(t);
       expect(offline[n - 1]).toBeGreaterThan(t);
       if (n < SLEEPS) expect(offline[n - 1]).toBeLessThan(order.indexOf('T' + (n + 1)));
     }
-    // Every wake said "online" once connected; the sleeps were planned (DISCONNECT: no will).
-    expect(positions('online').length).toBe(SLEEPS);
+    // Every wake said "online" once, before its reading; the sleeps were planned (DISCONNECT: no will).
+    expect(online.length).toBe(SLEEPS);
     expect(node.lines.filter((l) => /sleeping 2 s: all acknowledged/.test(l)).length).toBe(SLEEPS);
     expect(node.lines.filter((l) => /Uncaught/.test(l))).toEqual([]);
   });
