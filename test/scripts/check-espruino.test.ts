@@ -96,6 +96,18 @@ const FORBIDDEN: Array<[string, string]> = [
   ['no-hoisting', '(() => F())(); function F() {}'],
   ['no-hoisting', 'function outer() { F(); function F() {} }'],
   ['no-hoisting', 'try { x() } catch (e) { F(); function F() {} }'],
+  // Followed through any depth, recursion included.
+  ['no-hoisting', 'function A() { B() } function B() { A(); F() } A(); function F() {}'],
+  ['no-hoisting', 'function G() { function K() { F() } K() } G(); function F() {}'],
+  ['no-hoisting', 'function G() { F() } G.call(null); function F() {}'],
+  // new C() runs the constructor, instance field initialisers and the superclass's.
+  ['no-hoisting', 'class C { constructor() { F() } } new C(); function F() {}'],
+  ['no-hoisting', 'var C = class { constructor() { F() } }; new C(); function F() {}'],
+  ['no-hoisting', 'class C { x = F() } new C(); function F() {}'],
+  ['no-hoisting', 'class B { constructor() { F() } } class D extends B {} new D(); function F() {}'],
+  // Aliases.
+  ['no-hoisting', 'function G() { F() } var h = G, k = h; k(); function F() {}'],
+  ['no-hoisting', 'function G() { var k = K; k() } function K() { F() } G(); function F() {}'],
   ['parse-error', 'var = ;'],
 ];
 
@@ -122,6 +134,17 @@ const CLEAN: string[] = [
   'function G() { F() } function F() {} G();',
   'function H(F) { return F() } H(g); function F() {}',
   'function G() { var F = 1; return F } G(); function F() {}',
+  // The same calls as the deep, new and alias cases above, run only after F exists.
+  'function A() { B() } function B() { A(); F() } function F() {} A();',
+  'function A() { B() } function B() { F() } var later = function () { A() }; function F() {} later();',
+  'function A() { B() } function B() { F() } setTimeout(A, 10); function F() {}',
+  'function A() { A() } A(); function F() {}',
+  'class C { constructor() { F() } } function F() {} new C();',
+  'class C { constructor() { F() } } var make = function () { return new C() }; function F() {} make();',
+  'function G() { F() } var h = G; function F() {} h();',
+  // Reassigned before the call: what runs is not known, so it is not followed.
+  'function G() { F() } var h = G; h = other; h(); function F() {}',
+  'var G = function () { F() }; G = other; G(); function F() {}',
   'var o = { of: 1, let: 2, static: 3 }; o.of(); o.let = o.static;',
   'var Map = function () {}; new Map();',
   'function f() { try { g() } catch (e) { var Set = h } return new Set() }',
@@ -166,6 +189,18 @@ describe('finding positions and the no-hoisting details', () => {
   test('a function G only called after F is declared is fine, called before is not', () => {
     expect(rulesOf('function G() { F() } function F() {} G();')).toEqual([]);
     expect(rulesOf('function G() { F() } G(); function F() {} G();')).toEqual(['no-hoisting']);
+  });
+
+  test('a call chain names every step, outermost first', () => {
+    const findings = checker.checkSource('function A() { B() }\nfunction B() { F() }\nA();\nfunction F() {}\n', 'h.js');
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ rule: 'no-hoisting', line: 2, column: 15 });
+    expect(findings[0].message).toContain('by A() -> B() (called at line 3)');
+  });
+
+  test('instance field initialisers run on new, not where the class is defined', () => {
+    expect(rulesOf('class C { x = F() } function F() {} new C();')).toEqual(['class-field']);
+    expect(rulesOf('class C { static x = F() } function F() {}')).toEqual(['class-field', 'no-hoisting']);
   });
 
   test('uses in a nested function body that is only defined are fine', () => {
