@@ -12,7 +12,7 @@ import { encodeFilters } from './encode';
 import { ClientOptions } from './options';
 import { Packet, PacketType, QoS } from './packets';
 import { Phase, Publisher } from './publisher';
-import { MessageHandler, Sub, topicMatches, validFilter } from './router';
+import { MessageHandler, Sub, topicMatches } from './router';
 
 export { Phase };
 
@@ -51,7 +51,8 @@ export class MqttClient extends Publisher {
    */
   subscribe(filter: string, qos: QoS, handler: MessageHandler | undefined): 'BAD_FILTER' | undefined {
     const id = this.allocId_();
-    const packet = typeof filter === 'string' && validFilter(filter) ? encodeFilters(PacketType.SUBSCRIBE, id, [{ topic: filter, qos: qos }]) : undefined;
+    // encodeFilters refuses a non-string, invalid or too long filter and a bad QoS.
+    const packet = encodeFilters(PacketType.SUBSCRIBE, id, [{ topic: filter, qos: qos }]);
     if (packet === undefined) return 'BAD_FILTER';
     let sub: Sub | undefined;
     for (const s of this.subs_) if (s.topic === filter) sub = s;
