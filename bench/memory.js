@@ -22,9 +22,8 @@
 
 const fs = require('fs');
 const path = require('path');
-const { measure } = require('../scripts/lib/sizes');
 const { startBroker } = require('./broker');
-const { table } = require('./table');
+const { measure, table } = require('../scripts/lib/sizes');
 const { createNode } = require('../sim/node-vm');
 const { nodeConfig, nodeFiles } = require('../sim/config');
 const { bundlePath, ensureBuilt, ROOT } = require('../sim/dist');

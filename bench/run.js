@@ -19,9 +19,8 @@ const { execFile } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { startBroker } = require('./broker');
-const { table } = require('./table');
 const { mqttjsRunner, oursRunner } = require('./throughput');
-const { measure, formatSizeTable } = require('../scripts/lib/sizes');
+const { measure, formatSizeTable, table } = require('../scripts/lib/sizes');
 const { memoryReport } = require('./memory');
 
 const ROOT = path.resolve(__dirname, '..');

@@ -13,11 +13,17 @@ function measure(name, code) {
   return { name: name, bytes: buffer.length, gzipBytes: zlib.gzipSync(buffer, { level: 9 }).length };
 }
 
-/** Render rows from measure() as an aligned text table. */
-function formatSizeTable(rows) {
-  const lines = [['bundle', 'bytes', 'gzip']].concat(rows.map((r) => [r.name, String(r.bytes), String(r.gzipBytes)]));
-  const widths = [0, 1, 2].map((c) => Math.max.apply(null, lines.map((l) => l[c].length)));
-  return lines.map((l) => l[0].padEnd(widths[0]) + '  ' + l[1].padStart(widths[1]) + '  ' + l[2].padStart(widths[2])).join('\n');
+/** Aligned text table; the first row is the header, the first column left-aligned, the rest right-aligned. */
+function table(rows) {
+  const widths = rows[0].map((_, c) => Math.max.apply(null, rows.map((r) => String(r[c]).length)));
+  return rows
+    .map((r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  '))
+    .join('\n');
 }
 
-module.exports = { measure, formatSizeTable };
+/** Render rows from measure() as an aligned text table. */
+function formatSizeTable(rows) {
+  return table([['bundle', 'bytes', 'gzip']].concat(rows.map((r) => [r.name, r.bytes, r.gzipBytes])));
+}
+
+module.exports = { measure, formatSizeTable, table };
