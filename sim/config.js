@@ -7,7 +7,7 @@
  * field the firmware does not know is an error here too.
  */
 const path = require('path');
-const { validateConfig } = require('../scripts/lib/config');
+const { validateConfig, DER_FIELDS } = require('../scripts/lib/config');
 const { BOARD_CAPS } = require('../scripts/lib/config-hook');
 
 /** The Wi-Fi network every simulated access point offers by default (sim/node-vm.js). */
@@ -39,9 +39,6 @@ function nodeConfig(board, o) {
 function copy(from, to, keys) {
   for (const k of keys) if (from[k] !== undefined) to[k] = from[k];
 }
-
-/** Config fields holding DER bytes (a latin1 byte string each) rather than text. */
-const DER_FIELDS = ['ca', 'cert', 'key'];
 
 /**
  * The Storage files that give a node built without --config its identity.

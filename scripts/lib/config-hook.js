@@ -14,10 +14,10 @@
  */
 'use strict';
 
-const { loadConfig, ConfigError } = require('./config');
+const { loadConfig, ConfigError, DER_FIELDS } = require('./config');
 
 /** Fields of the normalised config holding DER bytes (latin1 byte strings) rather than text. */
-const BYTE_FIELDS = ['broker.ca', 'broker.cert', 'broker.key'];
+const BYTE_FIELDS = DER_FIELDS.map((k) => 'broker.' + k);
 /** Normalised text fields whose name in the config file differs (config.js). */
 const FILE_NAMES = { topicPrefix: 'mqtt.topicPrefix' };
 

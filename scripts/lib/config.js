@@ -11,6 +11,9 @@ const path = require('path');
 /** MQTT 3.1.1 guarantees client ids of 1..23 of these characters [MQTT-3.1.3-5]. */
 const NODE_ID = /^[0-9a-zA-Z_-]{1,23}$/;
 const SENSOR_TYPES = ['adc'];
+/** Broker fields holding DER bytes (PEM in the file, a latin1 byte string once loaded) rather than text. */
+const DER_FIELDS = ['ca', 'cert', 'key'];
+
 /** Longest deep sleep, as MAX_DEEP_SLEEP_SECONDS in firmware/hal/sleep.ts. */
 const MAX_DEEP_SLEEP_SECONDS = 2147;
 
@@ -108,7 +111,7 @@ function validateBroker(raw, baseDir) {
   }
   if (username !== undefined) out.username = username;
   if (password !== undefined) out.password = password;
-  for (const k of ['ca', 'cert', 'key']) {
+  for (const k of DER_FIELDS) {
     const text = pem(b, k, 'broker.' + k, baseDir);
     if (text === undefined) continue;
     if (!tls) throw new ConfigError('broker.' + k, 'is only used with broker.tls = true');
@@ -201,4 +204,4 @@ function loadConfig(file, board) {
   return validateConfig(raw, board, path.dirname(path.resolve(file)));
 }
 
-module.exports = { validateConfig, loadConfig, ConfigError };
+module.exports = { validateConfig, loadConfig, ConfigError, DER_FIELDS };
