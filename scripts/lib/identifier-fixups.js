@@ -33,19 +33,6 @@ function freshName(base, taken) {
   }
 }
 
-/** Names declared by the top-level statements of `program`. */
-function topLevelNames(program) {
-  const names = [];
-  for (const s of program.body) {
-    if (s.type === 'VariableDeclaration') {
-      for (const d of s.declarations) names.push(d.id.name);
-    } else if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) {
-      names.push(s.id.name);
-    }
-  }
-  return names;
-}
-
 /**
  * Return `code` with Espruino-reserved variable names renamed, the require
  * placeholder restored and, when `topLevelPrefix` is given, top-level names
@@ -59,7 +46,7 @@ function fixIdentifiers(code, topLevelPrefix) {
   const taken = wordsIn(code);
   const renames = new Map([[options.REQUIRE_PLACEHOLDER, 'require']]);
   if (topLevelPrefix) {
-    for (const name of topLevelNames(program)) {
+    for (const name of ast.declarationsOf(program).names) {
       if (taken.has(topLevelPrefix + name)) throw new Error('cannot prefix top-level "' + name + '": ' + topLevelPrefix + name + ' is taken');
       renames.set(name, topLevelPrefix + name);
     }

@@ -113,4 +113,4 @@ function boardMangleProps() {
   return boardPattern;
 }
 
-module.exports = { boardMangleProps, mangleableNames, reservedNames };
+module.exports = { boardMangleProps, mangleableNames };
