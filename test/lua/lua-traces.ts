@@ -57,7 +57,7 @@ function luaEvent(ev: TraceEvent): string {
  * `events` up to the first input made by the test itself (not inside a
  * callback) at or after index `max`: a prefix that replays on its own.
  */
-export function cutEvents(events: TraceEvent[], max: number): TraceEvent[] {
+function cutEvents(events: TraceEvent[], max: number): TraceEvent[] {
   let depth = 0;
   for (let i = 0; i < events.length; i++) {
     if (depth === 0 && i >= max) return events.slice(0, i);
@@ -69,12 +69,16 @@ export function cutEvents(events: TraceEvent[], max: number): TraceEvent[] {
 }
 
 /**
- * The whole chunk for `scenarios`, each cut by cutEvents at `maxEvents`.
- * Names are UTF-8 (they are only printed).
+ * The whole chunk for `scenarios`, each cut by cutEvents at `maxEvents`, and
+ * the number of events it holds. Names are UTF-8 (they are only printed).
  */
-export function scenariosToLua(scenarios: Scenario[], maxEvents: number): string {
-  const parts = scenarios.map((s) =>
-    'function() return {name = ' + luaBytes(Buffer.from(s.name, 'utf8')) + ', events = {\n' +
-    cutEvents(s.events, maxEvents).map(luaEvent).join(',\n') + '\n}} end');
-  return 'return {\n' + parts.join(',\n') + '\n}\n';
+export function scenariosToLua(scenarios: Scenario[], maxEvents: number): { text: string; events: number } {
+  let events = 0;
+  const parts = scenarios.map((s) => {
+    const cut = cutEvents(s.events, maxEvents);
+    events += cut.length;
+    return 'function() return {name = ' + luaBytes(Buffer.from(s.name, 'utf8')) + ', events = {\n' +
+      cut.map(luaEvent).join(',\n') + '\n}} end';
+  });
+  return { text: 'return {\n' + parts.join(',\n') + '\n}\n', events };
 }

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'f
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { DECLARED, endScenario, MAX_EVENTS, Scenario, startScenario, TraceEvent, Value } from '../support/session-recorder';
-import { cutEvents, scenariosToLua } from './lua-traces';
+import { scenariosToLua } from './lua-traces';
 import { buildBundleInto, failLines, LUA_BINARIES, LuaRun, requireBinary, runOnBinary, runOnFengari, summary } from './lua-run';
 
 // Every module that exports a core factory; the session tests (and the
@@ -88,10 +88,9 @@ describe('replayed on Lua', () => {
     let trace = written.get(name);
     if (trace === undefined) {
       const file = join(tmp, name + '.lua');
-      writeFileSync(file, scenariosToLua(scenarios, maxEvents), 'latin1');
-      let events = 0;
-      for (const s of scenarios) events += cutEvents(s.events, maxEvents).length;
-      trace = { file, events };
+      const lua = scenariosToLua(scenarios, maxEvents);
+      writeFileSync(file, lua.text, 'latin1');
+      trace = { file, events: lua.events };
       written.set(name, trace);
     }
     return trace;
