@@ -27,6 +27,7 @@
  */
 
 const acorn = require('acorn');
+const { forEachChild } = require('../../scripts/lib/ast');
 
 const EMPTY_PROGRAM_BLOCKS = 56;
 
@@ -114,14 +115,7 @@ function functionBlocks(code) {
     } else if (/Class/.test(node.type)) {
       n += 6;
     }
-    for (const key of Object.keys(node)) {
-      const v = node[key];
-      if (Array.isArray(v)) {
-        for (const c of v) if (c && typeof c.type === 'string') visit(c, inner);
-      } else if (v && typeof v.type === 'string') {
-        visit(v, inner);
-      }
-    }
+    forEachChild(node, (c) => visit(c, inner));
   };
   visit(ast, 0);
   return n;
