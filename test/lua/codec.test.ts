@@ -5,13 +5,12 @@
  * Lua 5.3 semantics) and on the lua5.1 / lua5.3 interpreters (skipped when
  * absent, required when CI is set).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { errorFixtureMaxPacketSize, errorFixtures, fixtures } from '../fixtures/packets';
 import { fixturesToLua, splitPoints } from './lua-fixtures';
 import {
-  build, buildBundleInto, failLines, LUA_BINARIES, LuaRun, requireBinary, runOnBinary, runOnFengari, summary,
+  build, failLines, LUA_BINARIES, LuaRun, requireBinary, runOnBinary, runOnFengari, summary, useLuaBundle,
 } from './lua-run';
 
 const DRIVER = join(__dirname, 'driver.lua');
@@ -19,19 +18,12 @@ const DRIVER = join(__dirname, 'driver.lua');
 /** tstl builds a whole TypeScript program and fengari is slow: seconds, more on a busy machine. */
 const SLOW_TIMEOUT_MS = 120000;
 
-let tmp: string;
-let bundle: string;
+const core = useLuaBundle('lua-codec-', SLOW_TIMEOUT_MS);
 let fixtureFile: string;
 
 beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'lua-codec-'));
-  bundle = buildBundleInto(tmp);
-  fixtureFile = join(tmp, 'fixtures.lua');
+  fixtureFile = join(core.dir, 'fixtures.lua');
   writeFileSync(fixtureFile, fixturesToLua(fixtures, errorFixtures, errorFixtureMaxPacketSize), 'latin1');
-}, SLOW_TIMEOUT_MS);
-
-afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /**
@@ -62,14 +54,14 @@ test('every firmware/mqtt file compiles to Lua 5.1 with zero tstl diagnostics', 
 }, SLOW_TIMEOUT_MS);
 
 test('the bundle is pure ASCII', () => {
-  const lua = readFileSync(bundle, 'utf8');
+  const lua = readFileSync(core.bundle, 'utf8');
   const offsets = build.nonAsciiOffsets(lua);
   // Show where: tstl copies non-ASCII string literals into the Lua source as UTF-8.
   expect(offsets.slice(0, 3).map((o) => Buffer.from(lua).subarray(Math.max(0, o - 40), o + 8).toString())).toEqual([]);
 });
 
 test('the bundle pulls in no forbidden tstl runtime feature (Map, Error, generators...)', () => {
-  const features = build.lualibFeatures(readFileSync(bundle, 'utf8'));
+  const features = build.lualibFeatures(readFileSync(core.bundle, 'utf8'));
   expect(features).toContain('__TS__StringCharCodeAt');
   expect(features.filter((f) => build.FORBIDDEN_LUALIB.test(f))).toEqual([]);
 });
@@ -81,7 +73,7 @@ test('the runtime-feature check recognises Map and generators', () => {
 });
 
 test('the bundle reads only Lua standard globals and writes none', () => {
-  const access = build.globalAccesses(bundle);
+  const access = build.globalAccesses(core.bundle);
   if (access === null) {
     requireBinary('luac5.1');
     return;
@@ -92,7 +84,7 @@ test('the bundle reads only Lua standard globals and writes none', () => {
 });
 
 test('the global check catches a JS built-in left untranslated', () => {
-  const probe = join(tmp, 'probe.lua');
+  const probe = join(core.dir, 'probe.lua');
   writeFileSync(probe, 'local chr = String.fromCharCode\nleaked = chr\n');
   const access = build.globalAccesses(probe);
   if (access === null) {
@@ -104,12 +96,12 @@ test('the global check catches a JS built-in left untranslated', () => {
 });
 
 test('fixture tables pass on fengari', () => {
-  expectAllPassed(runOnFengari(DRIVER, [bundle, fixtureFile]));
+  expectAllPassed(runOnFengari(DRIVER, [core.bundle, fixtureFile]));
 }, SLOW_TIMEOUT_MS);
 
 test.each(LUA_BINARIES)('fixture tables pass on %s', (binary) => {
   if (!requireBinary(binary)) return;
-  const run = runOnBinary(binary, DRIVER, [bundle, fixtureFile]);
+  const run = runOnBinary(binary, DRIVER, [core.bundle, fixtureFile]);
   expectAllPassed(run);
   expect(summary(run).version).toBe('Lua_' + binary.slice(3));
 });

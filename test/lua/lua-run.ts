@@ -5,7 +5,8 @@
  * the standalone `lua` interpreter passes them.
  */
 import { spawnSync } from 'child_process';
-import { writeFileSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 
 /** What a Lua run produced: printed text, and the error if the chunk failed. */
@@ -120,6 +121,30 @@ export function buildBundleInto(dir: string): string {
   const file = join(dir, 'mqttcore.lua');
   writeFileSync(file, result.lua);
   return file;
+}
+
+/** A test file's own bundle (see useLuaBundle): the directory it is in, and its path. */
+export interface LuaBundle {
+  dir: string;
+  bundle: string;
+}
+
+/**
+ * Registers hooks in the calling scope (a file or a describe): before its
+ * tests, a fresh temporary directory `prefix`XXXXXX holding a bundle built
+ * from the current sources (buildBundleInto); after them, the directory is
+ * removed. The returned record is filled in by the first hook.
+ */
+export function useLuaBundle(prefix: string, timeoutMs: number): LuaBundle {
+  const lua: LuaBundle = { dir: '', bundle: '' };
+  beforeAll(() => {
+    lua.dir = mkdtempSync(join(tmpdir(), prefix));
+    lua.bundle = buildBundleInto(lua.dir);
+  }, timeoutMs);
+  afterAll(() => {
+    if (lua.dir) rmSync(lua.dir, { recursive: true, force: true });
+  });
+  return lua;
 }
 
 /** The Lua interpreters the tests run on when installed (required in CI). */

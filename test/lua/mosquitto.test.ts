@@ -12,13 +12,11 @@
  * resumed (session present), the 30 are resent with DUP=1 and acknowledged,
  * and the recorder holds every one of the 80 sequence numbers.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import * as mqtt from 'mqtt';
 import { describeIfMosquitto, Mosquitto, startMosquitto } from '../support/mosquitto';
 import { Recorder, startRecorder } from '../support/subscriber';
-import { buildBundleInto, LUA_BINARIES, requireBinary } from './lua-run';
+import { LUA_BINARIES, LuaBundle, requireBinary, useLuaBundle } from './lua-run';
 import { hasLuaSocket, LuaProcess } from './lua-process';
 
 const HOST_SCRIPT = join(__dirname, 'luasocket_host.lua');
@@ -33,8 +31,7 @@ const HOST_MAX_SECONDS = 70;
 const FIRST_BATCH = 50;
 const LAST_SEQ = 80;
 
-let tmp: string;
-let bundle: string;
+let core: LuaBundle;
 
 /** Resolves once `predicate()` holds, polling every 50 ms; rejects after timeoutMs. */
 async function until(what: string, predicate: () => boolean, timeoutMs: number): Promise<void> {
@@ -177,7 +174,7 @@ async function scenario(binary: string): Promise<void> {
   try {
     broker = await startMosquitto({ persistence: true });
     recorder = await startRecorder({ port: broker.port, filter: topicOut, clientId: 'rec-' + tag });
-    lua = new LuaProcess(binary, HOST_SCRIPT, [bundle, String(broker.port), clientId, topicOut, topicIn, String(HOST_MAX_SECONDS)]);
+    lua = new LuaProcess(binary, HOST_SCRIPT, [core.bundle, String(broker.port), clientId, topicOut, topicIn, String(HOST_MAX_SECONDS)]);
     const r: Run = { binary, clientId, topicIn, broker, recorder, lua };
     await firstBatch(r);
     await inboundMessage(r);
@@ -191,14 +188,7 @@ async function scenario(binary: string): Promise<void> {
 }
 
 describeIfMosquitto('Lua client (dist/mqttcore.lua on LuaSocket) against Mosquitto', () => {
-  beforeAll(() => {
-    tmp = mkdtempSync(join(tmpdir(), 'lua-mosquitto-'));
-    bundle = buildBundleInto(tmp);
-  }, BUILD_TIMEOUT_MS);
-
-  afterAll(() => {
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  core = useLuaBundle('lua-mosquitto-', BUILD_TIMEOUT_MS);
 
   test.each(LUA_BINARIES)('%s: QoS 1 both ways, broker crash with unacknowledged messages, reconnect and resend', async (binary) => {
     if (!canRun(binary)) return;

@@ -13,11 +13,9 @@
  *   during stop(), timer ranges, an application onClose that raises;
  * - nodemcu_example.lua: nodemcu/telemetry_example.lua on fake wifi/sjson/adc.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import {
-  buildBundleInto, failLines, LUA_BINARIES, LuaRun, requireBinary, runOnBinary, runOnFengari, summary,
+  failLines, LUA_BINARIES, LuaRun, requireBinary, runOnBinary, runOnFengari, summary, useLuaBundle,
 } from './lua-run';
 
 const FAKES = join(__dirname, 'nodemcu_fakes.lua');
@@ -36,17 +34,7 @@ const CASES = SCRIPTS.flatMap((s) => RUNNERS.map((runner) => ({ ...s, runner }))
 /** tstl builds a whole TypeScript program and fengari is slow: seconds, more on a busy machine. */
 const SLOW_TIMEOUT_MS = 120000;
 
-let tmp: string;
-let bundle: string;
-
-beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'lua-nodemcu-'));
-  bundle = buildBundleInto(tmp);
-}, SLOW_TIMEOUT_MS);
-
-afterAll(() => {
-  rmSync(tmp, { recursive: true, force: true });
-});
+const core = useLuaBundle('lua-nodemcu-', SLOW_TIMEOUT_MS);
 
 function expectAllPassed(run: LuaRun, checks: number): void {
   expect(run.error).toBeUndefined();
@@ -56,7 +44,7 @@ function expectAllPassed(run: LuaRun, checks: number): void {
 
 test.each(CASES)('$script passes on $runner', ({ script, checks, extraArgs, runner }) => {
   const file = join(__dirname, script);
-  const args = [bundle, ADAPTER, FAKES].concat(extraArgs);
+  const args = [core.bundle, ADAPTER, FAKES].concat(extraArgs);
   if (runner === 'fengari') {
     expectAllPassed(runOnFengari(file, args), checks);
   } else if (requireBinary(runner)) {

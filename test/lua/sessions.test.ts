@@ -7,12 +7,11 @@
  * fengari (in-process) and on lua5.1 / lua5.3 (skipped when absent, required
  * when CI is set), and reports the first difference of each scenario.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { readdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { DECLARED, endScenario, MAX_EVENTS, Scenario, startScenario, TraceEvent, Value } from '../support/session-recorder';
 import { scenariosToLua } from './lua-traces';
-import { buildBundleInto, failLines, LUA_BINARIES, LuaRun, requireBinary, runOnBinary, runOnFengari, summary } from './lua-run';
+import { failLines, LUA_BINARIES, LuaRun, requireBinary, runOnBinary, runOnFengari, summary, useLuaBundle } from './lua-run';
 
 // Every module that exports a core factory; the session tests (and the
 // harness they share) then get recording objects.
@@ -65,17 +64,7 @@ describe('recorded', () => {
 });
 
 describe('replayed on Lua', () => {
-  let tmp: string;
-  let bundle: string;
-
-  beforeAll(() => {
-    tmp = mkdtempSync(join(tmpdir(), 'lua-sessions-'));
-    bundle = buildBundleInto(tmp);
-  }, SLOW_TIMEOUT_MS);
-
-  afterAll(() => {
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  const core = useLuaBundle('lua-sessions-', SLOW_TIMEOUT_MS);
 
   /** Trace files written so far, by name. */
   const written = new Map<string, { file: string; events: number }>();
@@ -87,7 +76,7 @@ describe('replayed on Lua', () => {
   function traceFile(name: string, scenarios: Scenario[], maxEvents: number): { file: string; events: number } {
     let trace = written.get(name);
     if (trace === undefined) {
-      const file = join(tmp, name + '.lua');
+      const file = join(core.dir, name + '.lua');
       const lua = scenariosToLua(scenarios, maxEvents);
       writeFileSync(file, lua.text, 'latin1');
       trace = { file, events: lua.events };
@@ -139,7 +128,7 @@ describe('replayed on Lua', () => {
     result.name += ' (a result changed)';
     const r = result.events.find(isNumber) as ['ret', number];
     r[1] += 1;
-    const run = runOnFengari(REPLAY, [bundle, traceFile('changed', [call, result], MAX_EVENTS).file]);
+    const run = runOnFengari(REPLAY, [core.bundle, traceFile('changed', [call, result], MAX_EVENTS).file]);
     expect(run.error).toBeUndefined();
     const fails = failLines(run);
     expect(fails.length).toBe(2);
@@ -150,12 +139,12 @@ describe('replayed on Lua', () => {
   });
 
   test('the scenarios replay on fengari', () => {
-    replayAll('fengari', FENGARI_MAX_EVENTS, (file) => runOnFengari(REPLAY, [bundle, file]));
+    replayAll('fengari', FENGARI_MAX_EVENTS, (file) => runOnFengari(REPLAY, [core.bundle, file]));
   }, SLOW_TIMEOUT_MS);
 
   test.each(LUA_BINARIES)('the scenarios replay on %s', (binary) => {
     if (!requireBinary(binary)) return;
-    const s = replayAll(binary, MAX_EVENTS, (file) => runOnBinary(binary, REPLAY, [bundle, file]));
+    const s = replayAll(binary, MAX_EVENTS, (file) => runOnBinary(binary, REPLAY, [core.bundle, file]));
     expect(s.version).toBe('Lua_' + binary.slice(3));
   }, SLOW_TIMEOUT_MS);
 });
