@@ -32,8 +32,9 @@ const BUNDLE = path.join(ROOT, 'dist', 'mqttcore.lua');
 const CORE_DIR = path.join(ROOT, 'firmware', 'mqtt');
 
 /**
- * Transpiles the core in memory. Returns `{ diagnostics, lua }` where `lua` is
- * the bundle text without indentation (undefined if nothing was emitted).
+ * Transpiles the core in memory. Returns `{ diagnostics, lua, raw }` where
+ * `lua` is the bundle text without indentation and `raw` tstl's own output
+ * (both undefined if nothing was emitted).
  * Throws if tstl emitted a token spanning lines (see lua-indent.js). Writes
  * nothing to disk. `optionsToExtend` overrides tsconfig.lua.json options
  * (used to compare luaLibImport modes).
@@ -43,7 +44,7 @@ function transpileLua(optionsToExtend) {
   const result = tstl.transpileProject(CONFIG, optionsToExtend || {}, (fileName, data) => {
     if (path.resolve(fileName) === BUNDLE) lua = data;
   });
-  return { diagnostics: result.diagnostics, lua: lua === undefined ? undefined : stripIndentation(lua) };
+  return { diagnostics: result.diagnostics, lua: lua === undefined ? undefined : stripIndentation(lua), raw: lua };
 }
 
 /**
@@ -266,4 +267,4 @@ if (require.main === module) {
 }
 
 module.exports = { transpileLua, checkCoreFiles, truthinessHazards, nonAsciiOffsets, lualibFeatures,
-  FORBIDDEN_LUALIB, buildLua, globalAccesses, formatDiagnostics, LUA_GLOBALS, BUNDLE, CONFIG };
+  FORBIDDEN_LUALIB, buildLua, globalAccesses, formatDiagnostics, LUA_GLOBALS, BUNDLE };

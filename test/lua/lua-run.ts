@@ -94,7 +94,7 @@ export function runOnBinary(binary: string, file: string, args: string[]): LuaRu
 
 /** The parts of scripts/build-lua.js that the tests use. */
 export interface BuildLua {
-  transpileLua(): { diagnostics: readonly unknown[]; lua: string | undefined };
+  transpileLua(): { diagnostics: readonly unknown[]; lua: string | undefined; raw: string | undefined };
   checkCoreFiles(): readonly unknown[];
   truthinessHazards(dir?: string): string[];
   nonAsciiOffsets(text: string): number[];
