@@ -116,6 +116,21 @@ function narrowHost(): vm.Context {
   return narrow;
 }
 
+/** The client API of dist/mqtt.js, as far as these tests use it. */
+interface ClientApi {
+  createClient(o: object): { connect(t: object, now: number): void; onData(d: string, now: number): void; publish(t: string, p: unknown, q: number, r: boolean): unknown };
+}
+
+/** A client of `api` connected on a recording transport, past an accepted CONNACK, nothing written yet. */
+function connectedClient(api: ClientApi): { c: ReturnType<ClientApi['createClient']>; written: string[] } {
+  const written: string[] = [];
+  const c = api.createClient({ clientId: 'n1' });
+  c.connect({ write: (d: string) => { written.push(d); return true; }, close: () => undefined }, 0);
+  c.onData('\u0020\u0002\u0000\u0000', 1); // CONNACK accepted
+  written.length = 0;
+  return { c, written };
+}
+
 describe('the real MQTT bundles', () => {
   let client: Built;
   let codec: Built;
@@ -154,12 +169,7 @@ describe('the real MQTT bundles', () => {
   });
 
   test('the plain-JS client refuses a payload that is not a byte string and writes nothing', () => {
-    const api = run(client.code, {}).MQTT as { createClient(o: object): { connect(t: object, now: number): void; onData(d: string, now: number): void; publish(t: string, p: unknown, q: number, r: boolean): unknown } };
-    const written: string[] = [];
-    const c = api.createClient({ clientId: 'n1' });
-    c.connect({ write: (d: string) => { written.push(d); return true; }, close: () => undefined }, 0);
-    c.onData('\u0020\u0002\u0000\u0000', 1); // CONNACK accepted
-    written.length = 0;
+    const { c, written } = connectedClient(run(client.code, {}).MQTT as ClientApi);
     // 42 used to go out as a PUBLISH with remaining length 0 followed by "42".
     for (const payload of [42, { a: 1 }, null, undefined, '\u20ac']) {
       for (const qos of [0, 1]) expect(typeof c.publish('a', payload, qos, false)).toBe('string');
@@ -170,12 +180,7 @@ describe('the real MQTT bundles', () => {
   test('on a byte-string host the client refuses a Latin-1 topic and writes nothing', () => {
     const narrow = narrowHost();
     vm.runInContext(client.code, narrow);
-    const written: string[] = [];
-    const api = narrow.MQTT as { createClient(o: object): { connect(t: object, now: number): void; onData(d: string, now: number): void; publish(t: string, p: string, q: number, r: boolean): unknown } };
-    const c = api.createClient({ clientId: 'n1' });
-    c.connect({ write: (d: string) => { written.push(d); return true; }, close: () => undefined }, 0);
-    c.onData('\u0020\u0002\u0000\u0000', 1); // CONNACK accepted
-    written.length = 0;
+    const { c, written } = connectedClient(narrow.MQTT as ClientApi);
     expect(typeof c.publish('caf\u00e9/t', 'x', 0, false)).toBe('string');
     expect(written).toEqual([]);
     expect(typeof c.publish('caf\u00c3\u00a9/t', 'x', 0, false)).toBe('number');
@@ -183,18 +188,26 @@ describe('the real MQTT bundles', () => {
   });
 });
 
+/**
+ * Bundles `lines` as the board boards/<name>.ts, with `report` declared, and
+ * runs it with `sandbox` and a `report` that keeps its argument.
+ */
+async function runBoard(name: string, lines: string[], sandbox: Record<string, unknown> = {}) {
+  const entry = source('boards/' + name + '.ts', ['declare const report: (v: unknown) => void;'].concat(lines).join('\n'));
+  const built = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/' + name + '.js') });
+  const result = { built: built, reported: undefined as unknown, context: {} as Record<string, unknown> };
+  result.context = run(built.code, { ...sandbox, report: (v: unknown) => { result.reported = v; } });
+  return result;
+}
+
 describe('board bundles (self-starting, at global scope)', () => {
   test('declare their top-level names as $-prefixed globals, without an IIFE', async () => {
-    const entry = source('boards/top.ts', [
-      'declare const report: (v: unknown) => void;',
+    const { built, reported, context } = await runBoard('top', [
       'class Box { constructor(public v: number) {} get(): number { return this.v; } }',
       'function twice(b: Box): number { return b.get() * 2; }',
       'report(twice(new Box(21)));',
-    ].join('\n'));
-    const built = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/top.js') });
+    ]);
     expect(built.code.startsWith('(')).toBe(false);
-    let reported: unknown;
-    const context = run(built.code, { report: (v: unknown) => { reported = v; } });
     expect(reported).toBe(42);
     const globals = Object.getOwnPropertyNames(context).filter((n) => n !== 'report');
     expect(globals.length).toBeGreaterThan(0);
@@ -202,8 +215,7 @@ describe('board bundles (self-starting, at global scope)', () => {
   });
 
   test('lowers ?. ** ||= class fields and object spread into code that runs', async () => {
-    const entry = source('boards/lower.ts', [
-      'declare const report: (v: unknown) => void;',
+    const { built, reported } = await runBoard('lower', [
       'class Counter { count = 0; step = 2; bump(): number { this.count += this.step ** 2; return this.count; } }',
       'const c = new Counter();',
       'const o: { a?: { b: number } } = { a: { b: 5 } };',
@@ -211,32 +223,22 @@ describe('board bundles (self-starting, at global scope)', () => {
       'name ||= "node";',
       'const merged = { ...{ x: 1 }, y: 2 };',
       'report([c.bump(), o.a?.b, name, merged.x + merged.y, `t${c.count}`]);',
-    ].join('\n'));
-    const built = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/lower.js') });
+    ]);
     expect(built.code).toContain('this.count=0');
-    let reported: unknown;
-    run(built.code, { report: (v: unknown) => { reported = v; } });
     expect(reported).toEqual([4, 5, 'node', 3, 't4']);
     expect(checkSource(built.code, 'lower.js')).toEqual([]);
   });
 
   test('keeps require("net") verbatim, without esbuild\'s __require/Proxy helper', async () => {
-    const entry = source('boards/net.ts', [
+    source('boards/port.ts', 'export const port = 1883;');
+    const required: string[] = [];
+    const { built, reported } = await runBoard('net', [
       'declare function require(name: string): { connect(o: object): string };',
       'import { port } from "./port";',
-      'declare const report: (v: unknown) => void;',
       'report(require("net").connect({ port: port }));',
-    ].join('\n'));
-    source('boards/port.ts', 'export const port = 1883;');
-    const built = await build.bundle({ entry: entry, outfile: path.join(dir, 'out/net.js') });
+    ], { require: (name: string) => { required.push(name); return { connect: (o: { port: number }) => 'connected:' + o.port }; } });
     expect(built.code).toContain('require("net")');
     expect(built.code).not.toContain('Proxy');
-    let reported: unknown;
-    const required: string[] = [];
-    run(built.code, {
-      report: (v: unknown) => { reported = v; },
-      require: (name: string) => { required.push(name); return { connect: (o: { port: number }) => 'connected:' + o.port }; },
-    });
     expect(required).toEqual(['net']);
     expect(reported).toBe('connected:1883');
   });
